@@ -1,0 +1,63 @@
+"""The one error type users see: a message with the file and line it is about."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+
+
+class ExitStatus(enum.IntEnum):
+    """Process exit codes of the command line."""
+
+    OK = 0
+    PROJECT_ERROR = 1
+    USAGE = 2
+
+
+class ReportgenError(Exception):
+    """A problem in the user's project: content, data, template or config.
+
+    *path* is shown relative to the project when possible; *line* is 1-based or None.
+    """
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: error: {self.message}" if where else f"error: {self.message}"
+
+
+class ProjectErrors(ReportgenError):
+    """Several problems found in one pass; each is a ReportgenError."""
+
+    def __init__(self, errors: list[ReportgenError]):
+        super().__init__(f"{len(errors)} problem(s) found")
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+
+class ErrorCollector:
+    """Gathers errors during validation so that one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.errors: list[ReportgenError] = []
+
+    def add(self, message: str, path: str | Path | None = None, line: int | None = None) -> None:
+        self.errors.append(ReportgenError(message, path, line))
+
+    def extend(self, error: ReportgenError) -> None:
+        self.errors.extend(error.errors if isinstance(error, ProjectErrors) else [error])
+
+    def raise_if_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ProjectErrors(self.errors)

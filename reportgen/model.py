@@ -1,0 +1,326 @@
+"""Plain data objects passed between the pipeline's stages; no I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+DEPTHS = ("summary", "key_points", "full")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A publication the report cites; figures and sections refer to it by *id*."""
+
+    id: str
+    title: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+    @property
+    def citation(self) -> str:
+        """Return the source as one line: publisher, title, date."""
+        parts = [p for p in (self.publisher, f"“{self.title}”", self.date) if p]
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number with its unit and source; *derived* ones are computed from others."""
+
+    key: str
+    label: str
+    value: float
+    unit: str
+    source: str
+    qualifier: str = ""  # "over", "about", "approximately" …
+    derived: str = ""  # the expression it was computed from, when derived
+    note: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+    line: int | None = None
+
+    @property
+    def number(self) -> str:
+        """Return the value formatted for reading: 563, 237.2, 1,000, 3,000."""
+        return format_number(self.value)
+
+    @property
+    def text(self) -> str:
+        """Return the value with its unit and qualifier: '$563 million', 'over 3,000 students'."""
+        unit = self.unit.strip()
+        if unit.startswith("USD"):
+            body = f"${self.number}{(' ' + unit[3:].strip()) if unit[3:].strip() else ''}"
+        elif unit in ("%", "percent"):
+            body = f"{self.number}%"
+        elif unit in ("", "count", "number"):
+            body = self.number
+        else:
+            body = f"{self.number} {unit}"
+        return f"{self.qualifier} {body}" if self.qualifier else body
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.derived)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __getattr__(self, name: str) -> str:
+        # Extra CSV columns (year, category …) read like fields in templates.
+        extra = object.__getattribute__(self, "extra")
+        if name in extra:
+            return extra[name]
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated milestone for timelines."""
+
+    date: str  # "1992", "2021-10", "2024-06"
+    title: str
+    text: str
+    source: str
+    path: str = ""
+    line: int | None = None
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A named data file: either numeric *figures* or dated *events*."""
+
+    name: str
+    title: str
+    path: str
+    figures: tuple[Figure, ...] = ()
+    events: tuple[Event, ...] = ()
+
+    def __getitem__(self, key: str) -> Figure:
+        for figure in self.figures:
+            if figure.key == key:
+                return figure
+        raise KeyError(key)
+
+    def __getattr__(self, key: str) -> Figure:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[Figure | Event]:
+        return iter(self.figures or self.events)
+
+    def __len__(self) -> int:
+        return len(self.figures or self.events)
+
+    def keys(self) -> list[str]:
+        return [figure.key for figure in self.figures]
+
+    @property
+    def sources(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self:
+            seen.setdefault(item.source, None)
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a section's body after parsing.
+
+    *kind* is one of: ``html`` (rendered Markdown, in ``html``), ``chart``,
+    ``table``, ``keyfigures``, ``timeline``, ``callout``, ``quote``.
+    *options* holds the directive's YAML body. *only* is ``"briefing"``,
+    ``"slides"`` or ``""`` (both).
+    """
+
+    kind: str
+    html: str = ""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    only: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One content file: front matter plus its parsed, audience-filtered body."""
+
+    id: str
+    title: str
+    order: int
+    path: str
+    tags: tuple[str, ...] = ()
+    for_audiences: tuple[str, ...] = ()
+    not_for: tuple[str, ...] = ()
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    slide_title: str = ""
+    notes: str = ""
+    body: str = ""  # Markdown source after the front matter
+    body_line: int = 1  # line of the body's first line in the file
+    blocks: tuple[Block, ...] = ()
+    depth: str = "full"
+    footnotes_html: str = ""
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """An audience's selection rule: a section id or a tag, at a depth."""
+
+    id: str = ""
+    tag: str = ""
+    depth: str = "full"
+
+
+@dataclass(frozen=True)
+class Theme:
+    accent: str = "#1F4E79"
+    accent_dark: str = "#163A5A"
+    accent_light: str = "#E8EEF5"
+    text: str = "#1A1A1A"
+    muted: str = "#5F6B76"
+    logo: str = ""  # path relative to the project, or ""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a briefing and deck are for, and what they get."""
+
+    name: str
+    title: str
+    path: str
+    purpose: str = ""
+    sections: tuple[SectionRule, ...] = ()
+    deck_max_slides: int = 20
+    theme: Theme = Theme()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    pdf_variant: str = "pdf/ua-1"
+    page_size: str = "A4"
+    output_name: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The project file: title, people, sources, audience order."""
+
+    title: str
+    path: str
+    subtitle: str = ""
+    date: str = ""
+    organisation: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = "en"
+    keywords: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    audiences: tuple[str, ...] = ()
+    output_name: str = "briefing"
+
+    def source(self, source_id: str) -> Source | None:
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        return None
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything read from a project folder, validated."""
+
+    root: Path
+    config: Config
+    sections: tuple[Section, ...]
+    data: Mapping[str, Dataset]
+    audiences: Mapping[str, Audience]
+
+    def audience_names(self) -> list[str]:
+        ordered = [name for name in self.config.audiences if name in self.audiences]
+        return ordered + sorted(set(self.audiences) - set(ordered))
+
+
+def format_number(value: float) -> str:
+    """Return *value* with thousands separators and no needless decimals."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A chart resolved from a dataset: what both the SVG and the native chart draw."""
+
+    type: str  # "column" | "bar" | "line" | "pie"
+    title: str
+    categories: tuple[str, ...]
+    values: tuple[float, ...]
+    unit: str  # the figures' unit, e.g. "USD million"
+    series_name: str
+    derived: tuple[bool, ...] = ()  # per point: computed rather than reported
+    reference_label: str = ""  # e.g. "Target: $1,000 million"
+    reference_value: float | None = None
+    source: str = ""  # "Source: nCa, 20 September 2024"
+    alt: str = ""
+    number_format: str = "#,##0"  # Excel-style, for the native chart
+    labels: tuple[str, ...] = ()  # per point, formatted for direct labels
+
+    @property
+    def value_labels(self) -> tuple[str, ...]:
+        return self.labels or tuple(format_number(v) for v in self.values)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table resolved from a dataset, cells already formatted."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...]  # per column: right-align
+    source: str = ""
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide of a deck plan; *layout* names a layout of the master."""
+
+    layout: str
+    title: str = ""
+    subtitle: str = ""
+    text: str = ""
+    bullets: tuple[str, ...] = ()
+    bullets_right: tuple[str, ...] = ()
+    chart: ChartSpec | None = None
+    table: TableSpec | None = None
+    figures: tuple[Figure, ...] = ()
+    events: tuple[Event, ...] = ()
+    quote: str = ""
+    attribution: str = ""
+    notes: str = ""
+    source: str = ""  # the footer's source line
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    """The slides of one audience's deck, in order, and the deck's properties."""
+
+    slides: tuple[Slide, ...]
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    language: str
+    created: str  # ISO 8601 timestamp
+    theme: Theme
+    master: Path
