@@ -26,6 +26,10 @@ class ReportgenError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple:
+        # Keep path and line when an error crosses from a worker process.
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = self.path or ""
         if where and self.line:
@@ -39,6 +43,9 @@ class ProjectErrors(ReportgenError):
     def __init__(self, errors: list[ReportgenError]):
         super().__init__(f"{len(errors)} problem(s) found")
         self.errors = errors
+
+    def __reduce__(self) -> tuple:
+        return (type(self), (self.errors,))
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)

@@ -23,8 +23,13 @@ class Source:
     @property
     def citation(self) -> str:
         """Return the source as one line: publisher, title, date."""
-        parts = [p for p in (self.publisher, f"“{self.title}”", self.date) if p]
+        parts = [p for p in (self.publisher, f"“{self.title}”", format_date(self.date)) if p]
         return ", ".join(parts)
+
+    @property
+    def short(self) -> str:
+        """Return the source as a short credit: publisher and date."""
+        return ", ".join(p for p in (self.publisher or self.title, format_date(self.date)) if p)
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ class Section:
     body_line: int = 1  # line of the body's first line in the file
     blocks: tuple[Block, ...] = ()
     depth: str = "full"
-    footnotes_html: str = ""
+    field_lines: Mapping[str, int] = field(default_factory=dict)  # front matter key -> file line
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,8 @@ class Audience:
     pdf_variant: str = "pdf/ua-1"
     page_size: str = "A4"
     output_name: str = ""
+    key_figures: tuple[str, ...] = ()  # overrides the project's cover band when set
+    deck_master: str = ""  # a .pptx found through the template folders
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     audiences: tuple[str, ...] = ()
     output_name: str = "briefing"
+    key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
 
     def source(self, source_id: str) -> Source | None:
         for source in self.sources:
@@ -248,12 +256,31 @@ class Project:
         return ordered + sorted(set(self.audiences) - set(ordered))
 
 
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def format_date(text: str) -> str:
+    """Return an ISO date ('2024-09-20', '2024-06', '1992') in words: '20 September 2024'."""
+    parts = str(text).split("-")
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
+    return str(text)
+
+
 def format_number(value: float) -> str:
     """Return *value* with thousands separators and no needless decimals."""
     if float(value).is_integer():
         return f"{int(value):,}"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text
+    decimals = 1 if abs(value) >= 100 else 2
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -273,6 +300,7 @@ class ChartSpec:
     alt: str = ""
     number_format: str = "#,##0"  # Excel-style, for the native chart
     labels: tuple[str, ...] = ()  # per point, formatted for direct labels
+    source_ids: tuple[str, ...] = ()
 
     @property
     def value_labels(self) -> tuple[str, ...]:
@@ -289,6 +317,7 @@ class TableSpec:
     numeric: tuple[bool, ...]  # per column: right-align
     source: str = ""
     notes: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -324,3 +353,38 @@ class DeckPlan:
     created: str  # ISO 8601 timestamp
     theme: Theme
     master: Path
+
+
+DEFAULT_LABELS: Mapping[str, str] = {
+    "contents": "Contents",
+    "summary": "Executive summary",
+    "key_figures": "Key figures",
+    "key_points": "Key points",
+    "sources": "Sources",
+    "source": "Source",
+    "estimate": "estimate",
+    "derived": "Derived from reported figures",
+    "page": "Page",
+    "of": "of",
+    "agenda": "Agenda",
+    "prepared_for": "Prepared for",
+    "closing": "Sources and contacts",
+    "continued": "cont.",
+    "timeline": "Milestones",
+    "in_brief": "In brief",
+}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One audience's version of the project: its sections at their depth, resolved."""
+
+    root: Path
+    config: Config
+    audience: Audience
+    sections: tuple[Section, ...]
+    data: Mapping[str, Dataset]
+    key_figures: tuple[Figure, ...]
+    sources: tuple[Source, ...]  # every source cited by the edition's data and content
+    labels: Mapping[str, str]
+    template_dirs: tuple[Path, ...]

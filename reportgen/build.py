@@ -1,0 +1,317 @@
+"""Plan audience × format jobs, render them (in parallel), write atomically, keep a manifest."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import __version__
+from .edition import make_edition
+from .errors import ErrorCollector, ReportgenError
+from .model import DeckPlan, Edition, Project
+from .project import load_project
+
+FORMATS = ("pdf", "pptx", "html")
+DEFAULT_FORMATS = ("pdf", "pptx")
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to make: an audience's PDF, deck or HTML, with everything it needs."""
+
+    audience: str
+    format: str
+    path: str  # relative to the output folder
+    key: str  # hash of everything the output depends on
+    html: str = ""
+    edition: Edition | None = None
+    plan: DeckPlan | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """One written output, as listed in the manifest."""
+
+    audience: str
+    format: str
+    path: str
+    sha256: str
+    bytes: int
+    count: int | None  # pages (pdf) or slides (pptx)
+    seconds: float
+    reused: bool = False
+    key: str = ""
+
+    def manifest_entry(self) -> dict:
+        entry: dict = {"audience": self.audience, "format": self.format, "path": self.path, "sha256": self.sha256, "bytes": self.bytes}
+        if self.format == "pdf":
+            entry["pages"] = self.count
+        elif self.format == "pptx":
+            entry["slides"] = self.count
+        entry["input_hash"] = self.key
+        return entry
+
+
+@dataclass
+class BuildResult:
+    outputs: list[Output] = field(default_factory=list)
+    out_dir: Path = Path("build")
+    seconds: float = 0.0
+
+
+Progress = Callable[[Output], None]
+
+
+def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]) -> list[Job]:
+    """Validate every audience's edition and prepare its jobs; raise all problems at once."""
+    from .plan import deck_plan
+    from .render.briefing import briefing_html
+
+    errors = ErrorCollector()
+    jobs: list[Job] = []
+    formats = list(formats)
+    for name in audiences:
+        try:
+            edition = make_edition(project, name)
+            output_name = edition.audience.output_name or project.config.output_name
+            html = briefing_html(edition) if {"pdf", "html"} & set(formats) else ""
+            plan = deck_plan(edition) if "pptx" in formats else None
+        except ReportgenError as error:
+            errors.extend(error)
+            continue
+        for fmt in formats:
+            path = f"{name}/{output_name}.{fmt}"
+            if fmt in ("pdf", "html"):
+                key = _hash(fmt, edition.audience.pdf_variant, _without_timestamp(html), _fonts_signature())
+                jobs.append(Job(name, fmt, path, key, html=html, edition=edition))
+            else:
+                assert plan is not None
+                key = _hash(fmt, repr(_without_created(plan)), _file_hash(plan.master))
+                jobs.append(Job(name, fmt, path, key, plan=plan))
+    errors.raise_if_any()
+    return jobs
+
+
+def check(project_dir: str | Path = ".") -> Project:
+    """Validate the project and every audience's briefing and deck plan; write nothing."""
+    project = load_project(project_dir)
+    plan_jobs(project, project.audience_names(), DEFAULT_FORMATS)
+    return project
+
+
+def build(
+    project_dir: str | Path = ".",
+    audiences: Iterable[str] | None = None,
+    formats: Iterable[str] | None = None,
+    out_dir: str | Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Build the outputs of *audiences* × *formats* into *out_dir* (default PROJECT_DIR/build).
+
+    Nothing is written unless every output renders; each file is written to a temporary
+    name and moved into place. Outputs whose inputs have not changed are kept as they are.
+    """
+    started = time.perf_counter()
+    project = load_project(project_dir)
+    names = _audiences(project, audiences)
+    formats = _formats(formats)
+    out = Path(out_dir) if out_dir is not None else project.root / "build"
+    planned = plan_jobs(project, names, formats)
+    previous = {} if force else _previous_outputs(out)
+    results: dict[str, tuple[bytes | None, Output]] = {}
+    todo = []
+    for job in planned:
+        old = previous.get(job.path)
+        if old and old.get("input_hash") == job.key and _intact(out / job.path, old.get("sha256")):
+            count = old.get("pages", old.get("slides"))
+            results[job.path] = (None, Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key))
+            if progress:
+                progress(results[job.path][1])
+        else:
+            todo.append(job)
+    for data, output in _render_all(todo, jobs, progress):
+        results[output.path] = (data, output)
+    _write_all(out, planned, results, previous)
+    ordered = [results[job.path][1] for job in planned]
+    return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started)
+
+
+def _audiences(project: Project, audiences: Iterable[str] | None) -> list[str]:
+    known = project.audience_names()
+    if not audiences:
+        return known
+    names = list(dict.fromkeys(audiences))
+    for name in names:
+        if name not in project.audiences:
+            raise ReportgenError(f"unknown audience '{name}' (known: {', '.join(known)})")
+    return names
+
+
+def _formats(formats: Iterable[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(formats or DEFAULT_FORMATS))
+    for fmt in chosen:
+        if fmt not in FORMATS:
+            raise ReportgenError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+    return chosen
+
+
+def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) -> list[tuple[bytes, Output]]:
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    done: list[tuple[bytes, Output]] = []
+    if workers == 1 or len(todo) <= 1:
+        for job in todo:
+            done.append(render_job(job))
+            if progress:
+                progress(done[-1][1])
+        return done
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    # The heaviest jobs first, so the pool does not end on one long PDF.
+    order = sorted(todo, key=lambda job: (job.format != "pdf", -len(job.html)))
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(render_job, job) for job in order]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                done.append(future.result())
+                if progress:
+                    progress(done[-1][1])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return done
+
+
+def render_job(job: Job) -> tuple[bytes, Output]:
+    """Render one job to bytes (in a worker process when building in parallel)."""
+    started = time.perf_counter()
+    count: int | None = None
+    if job.format == "pdf":
+        from .render.briefing import write_pdf
+
+        assert job.edition is not None
+        data, count = write_pdf(job.html, job.edition)
+    elif job.format == "pptx":
+        from .render.deck import render_deck
+
+        assert job.plan is not None
+        data = render_deck(job.plan)
+        count = _slide_count(data)
+    else:
+        data = _portable_html(job.html).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    seconds = time.perf_counter() - started
+    return data, Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key)
+
+
+def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for job in planned:
+            data, _output = results[job.path]
+            target = out / job.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if job.format == "html":
+                _copy_html_assets(target.parent, job)
+            if data is not None:
+                write_atomic(target, data)
+        entries = {path: entry for path, entry in previous.items() if (out / path).is_file()}
+        for job in planned:
+            entries[job.path] = results[job.path][1].manifest_entry()
+        manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["format"]))}
+        write_atomic(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+    except OSError as error:
+        raise ReportgenError(f"cannot write output: {error.strerror}", error.filename or out) from None
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write *data* to a temporary file beside *target*, then move it into place."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _previous_outputs(out: Path) -> dict[str, dict]:
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in manifest.get("outputs", []) if isinstance(entry, dict) and "path" in entry}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _intact(path: Path, sha256: str | None) -> bool:
+    try:
+        return sha256 is not None and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fonts_signature() -> str:
+    from .templates import ASSETS
+
+    return ",".join(f"{p.name}:{p.stat().st_size}" for p in sorted((ASSETS / "fonts").glob("*.ttf")))
+
+
+def _without_timestamp(html: str) -> str:
+    import re
+
+    return re.sub(r'<meta name="dcterms\.(created|modified)" content="[^"]*">', "", html)
+
+
+def _without_created(plan: DeckPlan) -> DeckPlan:
+    import dataclasses
+
+    return dataclasses.replace(plan, created="")
+
+
+def _slide_count(data: bytes) -> int:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(1 for name in archive.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml"))
+
+
+def _portable_html(html: str) -> str:
+    """Point the HTML's font and asset URLs at the copies written beside it."""
+    from .templates import ASSETS
+
+    return html.replace((ASSETS / "fonts").as_uri() + "/", "assets/fonts/")
+
+
+def _copy_html_assets(folder: Path, job: Job) -> None:
+    from .templates import ASSETS
+
+    target = folder / "assets" / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    for font in (ASSETS / "fonts").glob("*.ttf"):
+        if not (target / font.name).is_file() or (target / font.name).stat().st_size != font.stat().st_size:
+            shutil.copyfile(font, target / font.name)

@@ -1,0 +1,150 @@
+"""The command line: parse arguments, call the library, print results and errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import IO, Sequence
+
+from .errors import ExitStatus, ProjectErrors, ReportgenError
+
+FORMAT_CHOICES = ("pdf", "pptx", "html")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen",
+        description="Build PDF briefings and PowerPoint decks for every audience from one source.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", help="build every audience's briefing and deck")
+    build.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    build.add_argument("-a", "--audience", action="append", dest="audiences", metavar="AUDIENCE", help="only this audience (repeatable)")
+    build.add_argument("-f", "--format", action="append", dest="formats", choices=FORMAT_CHOICES, help="only this format (repeatable): pdf, pptx, html")
+    build.add_argument("-o", "--out", dest="out_dir", metavar="OUT_DIR", help="output folder (default PROJECT_DIR/build)")
+    build.add_argument("-j", "--jobs", type=_positive, metavar="JOBS", help="parallel jobs (default: the number of CPUs)")
+    build.add_argument("--force", action="store_true", help="rebuild outputs even if their inputs are unchanged")
+    build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    check = commands.add_parser("check", help="validate the project; write nothing")
+    check.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    listing = commands.add_parser("list", help="show audiences and the sections and slides each gets")
+    listing.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    listing.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    new = commands.add_parser("new", help="scaffold a minimal project that builds as it is")
+    new.add_argument("target", metavar="NEW_DIR")
+    new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    serve = commands.add_parser("serve", help="live preview: rebuild on save, reload the page")
+    serve.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    serve.add_argument("-a", "--audience", dest="audience", metavar="AUDIENCE", help="audience shown first")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Run the command line with *argv*; return the exit status."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        return _run(args, stdout, stderr)
+    except ReportgenError as error:
+        if args.debug:
+            raise
+        errors = error.errors if isinstance(error, ProjectErrors) else [error]
+        for item in errors:
+            print(str(item), file=stderr)
+        return ExitStatus.PROJECT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=stderr)
+        return 130
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    if args.command == "build":
+        return _build(args, stdout, stderr)
+    if args.command == "check":
+        from .build import check
+
+        project = check(args.project)
+        print(f"ok: {len(project.sections)} sections, {len(project.data)} datasets, {len(project.audiences)} audiences", file=stdout)
+        return ExitStatus.OK
+    if args.command == "list":
+        from .listing import describe
+
+        stdout.write(describe(args.project))
+        return ExitStatus.OK
+    if args.command == "new":
+        from .scaffold import scaffold
+
+        target = scaffold(args.target)
+        print(f"created {target}; build it with: reportgen build {target}", file=stdout)
+        return ExitStatus.OK
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(args.project, audience=args.audience, host=args.host, port=args.port, stdout=stdout, stderr=stderr)
+    raise AssertionError(args.command)
+
+
+def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from .build import build
+
+    interactive = stderr.isatty()
+    started = time.perf_counter()
+
+    def progress(output) -> None:  # type: ignore[no-untyped-def]
+        if not interactive:
+            return
+        count = ""
+        if output.count is not None:
+            count = f"{output.count} {'pages' if output.format == 'pdf' else 'slides'}"
+        timing = "unchanged" if output.reused else f"{output.seconds:.1f} s"
+        print(f"  {output.path:<48} {count:>10}  {timing}", file=stderr, flush=True)
+
+    result = build(args.project, audiences=args.audiences, formats=args.formats, out_dir=args.out_dir, jobs=args.jobs, progress=progress, force=args.force)
+    made = sum(1 for output in result.outputs if not output.reused)
+    kept = len(result.outputs) - made
+    out = Path(result.out_dir)
+    summary = f"built {made} output(s)" + (f", {kept} unchanged" if kept else "") + f" in {time.perf_counter() - started:.1f} s -> {out / 'manifest.json'}"
+    if interactive:
+        print(summary, file=stderr)
+    else:
+        for output in result.outputs:
+            print(out / output.path, file=stdout)
+    return ExitStatus.OK

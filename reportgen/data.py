@@ -1,0 +1,287 @@
+"""Read datasets (CSV and YAML) into figures and events; compute derived figures."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import math
+import operator
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ErrorCollector, ReportgenError
+from .model import Dataset, Event, Figure
+from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
+
+FIGURE_FIELDS = {"key", "label", "value", "unit", "source", "qualifier", "derived", "note"}
+REQUIRED_CSV_COLUMNS = ("key", "label", "value", "unit", "source")
+EVENT_FIELDS = {"date", "title", "text", "source"}
+DATASET_FIELDS = {"title", "unit", "source", "figures", "events", "description"}
+MAX_ROWS = 10_000
+
+
+def load_dataset(path: Path, shown: str, errors: ErrorCollector) -> Dataset | None:
+    """Read one data file; report its problems to *errors* and return None if unusable."""
+    name = path.stem
+    if not name.isidentifier():
+        errors.add(f"dataset name '{name}' must be a Python-style identifier (letters, digits, _)", shown)
+        return None
+    try:
+        text = read_text(path, shown)
+        if path.suffix.lower() == ".csv":
+            return _load_csv(text, name, shown, errors)
+        return _load_yaml(text, name, shown, errors)
+    except ReportgenError as error:
+        errors.extend(error)
+        return None
+
+
+def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        errors.add("empty CSV file: expected a header row", shown, 1)
+        return None
+    except csv.Error as error:
+        errors.add(f"malformed CSV: {error}", shown, 1)
+        return None
+    header = [column.strip() for column in header]
+    missing = [column for column in REQUIRED_CSV_COLUMNS if column not in header]
+    if missing:
+        errors.add(
+            f"missing column(s) {', '.join(missing)}; a data CSV needs {', '.join(REQUIRED_CSV_COLUMNS)}",
+            shown,
+            1,
+        )
+        return None
+    duplicates = {column for column in header if header.count(column) > 1}
+    if duplicates:
+        errors.add(f"duplicate column(s): {', '.join(sorted(duplicates))}", shown, 1)
+        return None
+    rows: list[tuple[LineDict, int]] = []
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                errors.add(f"too many rows (limit {MAX_ROWS:,})", shown, line)
+                return None
+            if len(cells) != len(header):
+                errors.add(f"row has {len(cells)} cells, the header has {len(header)}", shown, line)
+                continue
+            row = LineDict(zip(header, (cell.strip() for cell in cells)))
+            row.line = line
+            row.key_lines = {}
+            rows.append((row, line))
+    except csv.Error as error:
+        errors.add(f"malformed CSV: {error}", shown, reader.line_num)
+        return None
+    figures = _figures(rows, {}, shown, errors, extra_allowed=True)
+    return Dataset(name=name, title=name.replace("_", " ").capitalize(), path=shown, figures=figures)
+
+
+def _load_yaml(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
+    document = expect_mapping(parse_yaml(text, shown), shown, "a data file", 1)
+    check_keys(document, DATASET_FIELDS, shown, errors, "a data file")
+    title = str(document.get("title") or name.replace("_", " ").capitalize())
+    defaults = {key: document[key] for key in ("unit", "source") if key in document}
+    if ("figures" in document) == ("events" in document):
+        errors.add("a data file needs exactly one of 'figures:' or 'events:'", shown, document.line or 1)
+        return None
+    if "events" in document:
+        events = _events(document["events"], defaults, shown, errors, document.line_of("events"))
+        return Dataset(name=name, title=title, path=shown, events=events)
+    items = document["figures"]
+    if not isinstance(items, list):
+        errors.add(f"'figures' must be a list, not {kind_of(items)}", shown, document.line_of("figures"))
+        return None
+    rows = []
+    for item in items:
+        if not isinstance(item, LineDict):
+            errors.add(f"each figure must be a mapping, not {kind_of(item)}", shown, document.line_of("figures"))
+            continue
+        check_keys(item, FIGURE_FIELDS | {"year", "category"}, shown, errors, "a figure")
+        rows.append((item, item.line or 1))
+    figures = _figures(rows, defaults, shown, errors, extra_allowed=False)
+    return Dataset(name=name, title=title, path=shown, figures=figures)
+
+
+def _figures(
+    rows: list[tuple[LineDict, int]],
+    defaults: dict[str, Any],
+    shown: str,
+    errors: ErrorCollector,
+    extra_allowed: bool,
+) -> tuple[Figure, ...]:
+    values: dict[str, float] = {}
+    pending: list[tuple[LineDict, int, str]] = []
+    seen: set[str] = set()
+    parsed: dict[str, dict[str, Any]] = {}
+    for row, line in rows:
+        key = str(row.get("key") or "").strip()
+        if not key.isidentifier():
+            errors.add(f"figure key '{key}' must be an identifier (letters, digits, _)", shown, line)
+            continue
+        if key in seen:
+            errors.add(f"duplicate figure key '{key}'", shown, line)
+            continue
+        seen.add(key)
+        unit = str(row.get("unit") or defaults.get("unit") or "").strip()
+        source = str(row.get("source") or defaults.get("source") or "").strip()
+        if not source:
+            errors.add(f"figure '{key}' has no source", shown, line)
+        if "unit" not in row and "unit" not in defaults:
+            errors.add(f"figure '{key}' has no unit", shown, line)
+        derived = str(row.get("derived") or "").strip()
+        raw = row.get("value")
+        extra = {k: str(v) for k, v in row.items() if k not in FIGURE_FIELDS and v not in (None, "")}
+        parsed[key] = dict(
+            key=key,
+            label=str(row.get("label") or key),
+            unit=unit,
+            source=source,
+            qualifier=str(row.get("qualifier") or "").strip(),
+            derived=derived,
+            note=str(row.get("note") or "").strip(),
+            extra=extra,
+            path=shown,
+            line=line,
+        )
+        if derived:
+            if raw not in (None, ""):
+                errors.add(f"figure '{key}' has both a value and a 'derived' expression", shown, line)
+            pending.append((row, line, key))
+            continue
+        number = _number(raw)
+        if number is None:
+            errors.add(f"figure '{key}': value {raw!r} is not a number", shown, line)
+            continue
+        values[key] = number
+    # Derived figures may build on each other: evaluate until nothing changes.
+    while pending:
+        progress = False
+        for item in list(pending):
+            row, line, key = item
+            expression = parsed[key]["derived"]
+            try:
+                result = evaluate(expression, values)
+            except _NotYet:
+                continue
+            except ReportgenError as error:
+                errors.add(f"figure '{key}': {error.message}", shown, line)
+            else:
+                values[key] = result
+            pending.remove(item)
+            progress = True
+        if not progress:
+            for _row, line, key in pending:
+                try:
+                    evaluate(parsed[key]["derived"], values, strict=True)
+                except ReportgenError as error:
+                    errors.add(f"figure '{key}': {error.message}", shown, line)
+            break
+    return tuple(Figure(value=values[key], **fields) for key, fields in parsed.items() if key in values)
+
+
+def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorCollector, line: int | None) -> tuple[Event, ...]:
+    if not isinstance(items, list):
+        errors.add(f"'events' must be a list, not {kind_of(items)}", shown, line)
+        return ()
+    events = []
+    for item in items:
+        if not isinstance(item, LineDict):
+            errors.add(f"each event must be a mapping, not {kind_of(item)}", shown, line)
+            continue
+        check_keys(item, EVENT_FIELDS, shown, errors, "an event")
+        date = str(item.get("date") or "").strip()
+        if len(date) < 4 or not date[:4].isdigit():
+            errors.add(f"event date {date!r} must start with a four-digit year (1992, 2021-10)", shown, item.line)
+            continue
+        source = str(item.get("source") or defaults.get("source") or "").strip()
+        if not source:
+            errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
+        events.append(
+            Event(
+                date=date,
+                title=str(item.get("title") or "").strip(),
+                text=str(item.get("text") or "").strip(),
+                source=source,
+                path=shown,
+                line=item.line,
+            )
+        )
+    return tuple(sorted(events, key=lambda event: event.date))
+
+
+def _number(raw: Any) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw) if math.isfinite(raw) else None
+    text = str(raw or "").strip().replace(",", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+class _NotYet(Exception):
+    """A derived figure refers to another derived figure not computed yet."""
+
+
+_OPERATORS: dict[type, Callable[..., float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+}
+
+
+def evaluate(expression: str, values: dict[str, float], strict: bool = False) -> float:
+    """Evaluate a derived-figure *expression* over *values*: + - * / ( ), numbers, round()."""
+    if len(expression) > 500:
+        raise ReportgenError("derived expression is too long (limit 500 characters)")
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError:
+        raise ReportgenError(f"derived expression {expression!r} is not valid arithmetic") from None
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in values:
+                return values[node.id]
+            if strict:
+                known = ", ".join(sorted(values)) or "none"
+                raise ReportgenError(f"derived expression refers to unknown figure '{node.id}' (known: {known})")
+            raise _NotYet
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            left, right = walk(node.left), walk(node.right)
+            if isinstance(node.op, ast.Div) and right == 0:
+                raise ReportgenError(f"derived expression {expression!r} divides by zero")
+            return _OPERATORS[type(node.op)](left, right)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.operand))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "round"
+            and not node.keywords
+            and 1 <= len(node.args) <= 2
+        ):
+            args = [walk(arg) for arg in node.args]
+            return float(round(args[0], int(args[1]) if len(args) > 1 else 0))
+        raise ReportgenError(
+            f"derived expression {expression!r} may use only figures, numbers, + - * / ( ) and round()"
+        )
+
+    return walk(tree)

@@ -1,0 +1,151 @@
+"""Make one audience's edition: select sections at their depth, render prose, resolve data."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Mapping
+
+from . import resolve
+from .errors import ErrorCollector, ReportgenError
+from .markdown import drop_other_audiences, parse_body, plain_text
+from .model import DEFAULT_LABELS, Audience, Block, Edition, Project, Section, SectionRule
+from .templates import render_string, template_dirs
+
+
+def select_sections(project: Project, audience: Audience) -> list[tuple[Section, str]]:
+    """Return the sections *audience* gets, in order, each with its depth."""
+    chosen = []
+    for section in project.sections:
+        if section.for_audiences and audience.name not in section.for_audiences:
+            continue
+        if audience.name in section.not_for:
+            continue
+        rule = _rule_for(section, audience.sections)
+        if rule is not None:
+            chosen.append((section, rule.depth))
+    return chosen
+
+
+def _rule_for(section: Section, rules: tuple[SectionRule, ...]) -> SectionRule | None:
+    for rule in rules:
+        if rule.id == section.id:
+            return rule
+    for rule in rules:
+        if rule.tag and (rule.tag == "*" or rule.tag in section.tags):
+            return rule
+    return None
+
+
+def content_context(project: Project, audience: Audience) -> dict[str, Any]:
+    """Return the names prose can use: data, report, audience."""
+    return {"data": dict(project.data), "report": project.config, "audience": audience}
+
+
+def make_edition(project: Project, audience_name: str) -> Edition:
+    """Return *audience_name*'s edition of *project*; raise every problem found."""
+    if audience_name not in project.audiences:
+        known = ", ".join(project.audience_names())
+        raise ReportgenError(f"unknown audience '{audience_name}' (known: {known})")
+    audience = project.audiences[audience_name]
+    context = content_context(project, audience)
+    errors = ErrorCollector()
+    sections = []
+    for section, depth in select_sections(project, audience):
+        try:
+            sections.append(_render_section(project, section, depth, audience, context))
+        except ReportgenError as error:
+            errors.extend(error)
+    key_figures = ()
+    references = audience.key_figures or project.config.key_figures
+    if references:
+        try:
+            key_figures = resolve.figure_refs(list(references), project.data, resolve.Where(audience.path if audience.key_figures else project.config.path, None))
+        except ReportgenError as error:
+            errors.extend(error)
+    errors.raise_if_any()
+    labels = {**DEFAULT_LABELS, **audience.labels}
+    return Edition(
+        root=project.root,
+        config=project.config,
+        audience=audience,
+        sections=tuple(sections),
+        data=project.data,
+        key_figures=key_figures,
+        sources=_cited_sources(project, sections, key_figures),
+        labels=labels,
+        template_dirs=tuple(template_dirs(project.root, audience.name)),
+    )
+
+
+def _render_section(project: Project, section: Section, depth: str, audience: Audience, context: Mapping[str, Any]) -> Section:
+    lines = section.field_lines
+    path = section.path
+
+    def render(text: str, key: str) -> str:
+        return render_string(text, context, path, lines.get(key, 2)).strip()
+
+    summary = render(section.summary, "summary")
+    key_points = tuple(render(point, "key_points") for point in section.key_points)
+    slide_title = render(section.slide_title, "slide_title") or section.title
+    title = render(section.title, "title")
+    body = render_string(drop_other_audiences(section.body, audience.name), context, path, section.body_line)
+    blocks = parse_body(body, path, section.body_line, audience.name)
+    blocks = tuple(_resolve_block(block, project, path) for block in blocks)
+    notes = render(section.notes, "notes") if section.notes else _narrative(blocks)
+    return dataclasses.replace(
+        section,
+        title=title,
+        summary=summary,
+        key_points=key_points,
+        slide_title=slide_title,
+        notes=notes,
+        blocks=blocks,
+        depth=depth,
+    )
+
+
+def _resolve_block(block: Block, project: Project, path: str) -> Block:
+    where = resolve.Where(path, block.line)
+    config, data = project.config, project.data
+    options = dict(block.options)
+    if block.kind == "chart":
+        options["spec"] = resolve.chart_spec(block.options, data, config, where)
+    elif block.kind == "table":
+        options["spec"] = resolve.table_spec(block.options, data, config, where)
+    elif block.kind == "keyfigures":
+        options["figures_resolved"] = resolve.keyfigures(block.options, data, where)
+    elif block.kind == "timeline":
+        options["events"] = resolve.timeline(block.options, data, where)
+        found = data[str(block.options["data"])]
+        options["title"] = str(block.options.get("title") or found.title)
+        options["source"] = resolve.source_line([e.source for e in found.events], config, False)
+    else:
+        return block
+    return dataclasses.replace(block, options=options)
+
+
+def _narrative(blocks: tuple[Block, ...]) -> str:
+    parts = [plain_text(block.html) for block in blocks if block.kind in ("html", "callout", "quote") and block.only != "slides"]
+    return "\n\n".join(part for part in parts if part)
+
+
+def _cited_sources(project: Project, sections: list[Section], key_figures: tuple) -> tuple:
+    """Return the sources the edition draws on: its charts, tables, figures and the data its prose names."""
+    ids: dict[str, None] = {}
+    for section in sections:
+        for block in section.blocks:
+            spec = block.options.get("spec")
+            for source_id in getattr(spec, "source_ids", ()):
+                ids.setdefault(source_id, None)
+            for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())):
+                ids.setdefault(item.source, None)
+        raw = " ".join((section.body, section.summary, *section.key_points))
+        for dataset in project.data.values():
+            if f"data.{dataset.name}" in raw:
+                for source_id in dataset.sources:
+                    ids.setdefault(source_id, None)
+    for figure in key_figures:
+        ids.setdefault(figure.source, None)
+    cited = [project.config.source(source_id) for source_id in ids]
+    listed = [source for source in cited if source is not None]
+    return tuple(listed or project.config.sources)

@@ -1,0 +1,405 @@
+"""Read a project folder (config, data, sections, audiences) into a validated Project."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .data import load_dataset
+from .errors import ErrorCollector, ReportgenError
+from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme
+from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
+
+CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
+CONFIG_FIELDS = {
+    "title", "subtitle", "date", "organisation", "organization", "authors", "language",
+    "keywords", "sources", "audiences", "output_name", "key_figures",
+}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
+SECTION_FIELDS = {
+    "id", "title", "order", "tags", "for", "not_for", "summary", "key_points",
+    "slide_title", "notes",
+}
+AUDIENCE_FIELDS = {
+    "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
+    "output_name", "key_figures",
+}
+RULE_FIELDS = {"id", "tag", "depth"}
+THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo"}
+DECK_FIELDS = {"max_slides", "master"}
+PDF_FIELDS = {"variant", "page_size"}
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
+PAGE_SIZES = ("A4", "Letter")
+MAX_FILE_BYTES = 5_000_000
+MAX_SECTIONS = 2_000
+_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def load_project(root: str | Path) -> Project:
+    """Read and validate the project at *root*; raise every problem found at once."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ReportgenError("project folder not found", root)
+    errors = ErrorCollector()
+    config = _load_config(root, errors)
+    data = _load_data(root, errors)
+    sections = _load_sections(root, errors)
+    audiences = _load_audiences(root, errors)
+    errors.raise_if_any()
+    assert config is not None
+    _cross_check(config, data, sections, audiences, errors)
+    errors.raise_if_any()
+    return Project(root=root, config=config, sections=sections, data=data, audiences=audiences)
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _read(root: Path, path: Path) -> str:
+    shown = _shown(root, path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ReportgenError(f"cannot read file: {error.strerror}", shown) from None
+    if size > MAX_FILE_BYTES:
+        raise ReportgenError(f"file is too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
+    return read_text(path, shown)
+
+
+def _text(value: Any, path: str, line: int | None, what: str, errors: ErrorCollector) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        errors.add(f"{what} must be text, not {kind_of(value)}", path, line)
+        return ""
+    return str(value)
+
+
+def _text_list(value: Any, path: str, line: int | None, what: str, errors: ErrorCollector) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
+        errors.add(f"{what} must be a list of text", path, line)
+        return ()
+    return tuple(str(item) for item in value)
+
+
+def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
+    path = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
+    if path is None:
+        errors.add("project config not found (looked for content/report.yaml)", root)
+        return None
+    shown = _shown(root, path)
+    try:
+        document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "the project config", 1)
+    except ReportgenError as error:
+        errors.extend(error)
+        return None
+    check_keys(document, CONFIG_FIELDS, shown, errors, "the project config")
+    if not document.get("title"):
+        errors.add("the project config needs a 'title'", shown, document.line or 1)
+    sources = []
+    raw_sources = document.get("sources") or []
+    if not isinstance(raw_sources, list):
+        errors.add("'sources' must be a list", shown, document.line_of("sources"))
+        raw_sources = []
+    for item in raw_sources:
+        if not isinstance(item, LineDict) or not item.get("id") or not item.get("title"):
+            errors.add("each source needs an 'id' and a 'title'", shown, getattr(item, "line", None) or document.line_of("sources"))
+            continue
+        check_keys(item, SOURCE_FIELDS, shown, errors, "a source")
+        sources.append(Source(**{key: str(item.get(key) or "") for key in SOURCE_FIELDS}))
+    ids = [source.id for source in sources]
+    for source_id in {i for i in ids if ids.count(i) > 1}:
+        errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
+    line = document.line_of
+    output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", output_name):
+        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
+    return Config(
+        title=_text(document.get("title"), shown, line("title"), "'title'", errors),
+        path=shown,
+        subtitle=_text(document.get("subtitle"), shown, line("subtitle"), "'subtitle'", errors),
+        date=_text(document.get("date"), shown, line("date"), "'date'", errors),
+        organisation=_text(document.get("organisation") or document.get("organization"), shown, line("organisation"), "'organisation'", errors),
+        authors=_text_list(document.get("authors"), shown, line("authors"), "'authors'", errors),
+        language=_text(document.get("language") or "en", shown, line("language"), "'language'", errors),
+        keywords=_text_list(document.get("keywords"), shown, line("keywords"), "'keywords'", errors),
+        sources=tuple(sources),
+        audiences=_text_list(document.get("audiences"), shown, line("audiences"), "'audiences'", errors),
+        output_name=output_name,
+        key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
+    )
+
+
+def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
+    folder = root / "content" / "data"
+    datasets: dict[str, Dataset] = {}
+    if not folder.is_dir():
+        return datasets
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".csv", ".yaml", ".yml", ".json") or path.name.startswith("."):
+            continue
+        shown = _shown(root, path)
+        if path.stem in datasets:
+            errors.add(f"dataset '{path.stem}' is defined twice (also {datasets[path.stem].path})", shown)
+            continue
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                errors.add(f"file is too large ({path.stat().st_size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
+                continue
+        except OSError as error:
+            errors.add(f"cannot read file: {error.strerror}", shown)
+            continue
+        dataset = load_dataset(path, shown, errors)
+        if dataset is not None:
+            datasets[dataset.name] = dataset
+    return datasets
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
+    """Return (front matter YAML, body, line of the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ReportgenError("missing front matter: a section starts with '---', its YAML, then '---'", shown, 1)
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1 : number - 1]), "\n".join(lines[number:]), number + 1
+    raise ReportgenError("front matter is not closed: add a line '---' after its YAML", shown, 1)
+
+
+def _load_sections(root: Path, errors: ErrorCollector) -> tuple[Section, ...]:
+    folder = root / "content" / "sections"
+    if not folder.is_dir():
+        errors.add("no sections folder (expected content/sections/*.md)", _shown(root, folder))
+        return ()
+    sections: list[Section] = []
+    paths = sorted(p for p in folder.rglob("*.md") if not p.name.startswith("."))
+    if len(paths) > MAX_SECTIONS:
+        errors.add(f"too many sections ({len(paths):,}; limit {MAX_SECTIONS:,})", _shown(root, folder))
+        return ()
+    for index, path in enumerate(paths):
+        shown = _shown(root, path)
+        try:
+            section = _load_section(root, path, shown, index, errors)
+        except ReportgenError as error:
+            errors.extend(error)
+            continue
+        if section is not None:
+            sections.append(section)
+    seen: dict[str, str] = {}
+    for section in sections:
+        if section.id in seen:
+            errors.add(f"duplicate section id '{section.id}' (also in {seen[section.id]})", section.path, 2)
+        seen[section.id] = section.path
+    return tuple(sorted(sections, key=lambda s: (s.order, s.path)))
+
+
+def _load_section(root: Path, path: Path, shown: str, index: int, errors: ErrorCollector) -> Section | None:
+    front, body, body_line = split_front_matter(_read(root, path), shown)
+    meta = expect_mapping(parse_yaml(front, shown, first_line=2), shown, "front matter", 2)
+    before = len(errors.errors)
+    check_keys(meta, SECTION_FIELDS, shown, errors, "front matter")
+    line = meta.line_of
+    default_id = re.sub(r"^\d+[-_]", "", path.stem)
+    section_id = _text(meta.get("id") or default_id, shown, line("id"), "'id'", errors)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", section_id):
+        errors.add(f"section id {section_id!r} may contain only letters, digits, - and _", shown, line("id"))
+    title = _text(meta.get("title"), shown, line("title"), "'title'", errors)
+    if not title.strip():
+        errors.add("front matter needs a 'title'", shown, meta.line or 2)
+    order = meta.get("order", (index + 1) * 10)
+    if isinstance(order, bool) or not isinstance(order, int):
+        errors.add(f"'order' must be a whole number, not {order!r}", shown, line("order"))
+        order = 0
+    if len(errors.errors) > before:
+        return None
+    return Section(
+        id=section_id,
+        title=title,
+        order=order,
+        path=shown,
+        tags=_text_list(meta.get("tags"), shown, line("tags"), "'tags'", errors),
+        for_audiences=_text_list(meta.get("for"), shown, line("for"), "'for'", errors),
+        not_for=_text_list(meta.get("not_for"), shown, line("not_for"), "'not_for'", errors),
+        summary=_text(meta.get("summary"), shown, line("summary"), "'summary'", errors),
+        key_points=_text_list(meta.get("key_points"), shown, line("key_points"), "'key_points'", errors),
+        slide_title=_text(meta.get("slide_title"), shown, line("slide_title"), "'slide_title'", errors),
+        notes=_text(meta.get("notes"), shown, line("notes"), "'notes'", errors),
+        body=body,
+        body_line=body_line,
+        field_lines={key: line(key) or 2 for key in meta},
+    )
+
+
+def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
+    folder = root / "content" / "audiences"
+    audiences: dict[str, Audience] = {}
+    if not folder.is_dir():
+        errors.add("no audiences folder (expected content/audiences/<name>.yaml)", _shown(root, folder))
+        return audiences
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml") or path.name.startswith("."):
+            continue
+        shown = _shown(root, path)
+        if not _NAME.match(path.stem):
+            errors.add(f"audience name '{path.stem}' must be lower-case letters, digits, - or _", shown)
+            continue
+        try:
+            audience = _load_audience(root, path, shown, errors)
+        except ReportgenError as error:
+            errors.extend(error)
+            continue
+        if audience is not None:
+            audiences[audience.name] = audience
+    if not audiences and not errors.errors:
+        errors.add("no audiences defined (add content/audiences/<name>.yaml)", _shown(root, folder))
+    return audiences
+
+
+def _sub_mapping(document: LineDict, key: str, allowed: set[str], shown: str, errors: ErrorCollector) -> LineDict:
+    try:
+        value = expect_mapping(document.get(key), shown, f"'{key}'", document.line_of(key))
+    except ReportgenError as error:
+        errors.extend(error)
+        return expect_mapping(None, shown, key)
+    if allowed:
+        check_keys(value, allowed, shown, errors, f"'{key}'")
+    return value
+
+
+def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -> Audience | None:
+    document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "an audience file", 1)
+    check_keys(document, AUDIENCE_FIELDS, shown, errors, "an audience file")
+    rules = []
+    raw_rules = document.get("sections")
+    if raw_rules is None:
+        raw_rules = [{"tag": "*"}]
+    if not isinstance(raw_rules, list):
+        errors.add("'sections' must be a list of {id: …} or {tag: …} rules", shown, document.line_of("sections"))
+        raw_rules = []
+    for rule in raw_rules:
+        if isinstance(rule, str):
+            rule = {"id": rule}
+        if not isinstance(rule, dict) or ("id" in rule) == ("tag" in rule):
+            errors.add("each section rule needs exactly one of 'id' or 'tag'", shown, getattr(rule, "line", None) or document.line_of("sections"))
+            continue
+        if isinstance(rule, LineDict):
+            check_keys(rule, RULE_FIELDS, shown, errors, "a section rule")
+        depth = str(rule.get("depth", "full"))
+        if depth not in DEPTHS:
+            errors.add(f"unknown depth '{depth}' (known: {', '.join(DEPTHS)})", shown, getattr(rule, "line", None))
+            continue
+        rules.append(SectionRule(id=str(rule.get("id") or ""), tag=str(rule.get("tag") or ""), depth=depth))
+    deck = _sub_mapping(document, "deck", DECK_FIELDS, shown, errors)
+    theme_doc = _sub_mapping(document, "theme", THEME_FIELDS, shown, errors)
+    pdf = _sub_mapping(document, "pdf", PDF_FIELDS, shown, errors)
+    labels = _sub_mapping(document, "labels", set(), shown, errors)
+    variables = _sub_mapping(document, "variables", set(), shown, errors)
+    theme_values = {}
+    for key in THEME_FIELDS - {"logo"}:
+        if key in theme_doc:
+            colour = str(theme_doc[key])
+            if not _COLOUR.match(colour):
+                errors.add(f"theme colour '{key}' must be '#RRGGBB', not {colour!r}", shown, theme_doc.line_of(key))
+                continue
+            theme_values[key] = colour.upper()
+    if "accent" in theme_values:
+        theme_values.setdefault("accent_dark", _shade(theme_values["accent"], 0.75))
+        theme_values.setdefault("accent_light", _tint(theme_values["accent"], 0.9))
+    max_slides = deck.get("max_slides", 20)
+    if isinstance(max_slides, bool) or not isinstance(max_slides, int) or not 1 <= max_slides <= 500:
+        errors.add(f"'deck.max_slides' must be a whole number from 1 to 500, not {max_slides!r}", shown, deck.line_of("max_slides"))
+        max_slides = 20
+    variant = str(pdf.get("variant", "pdf/ua-1"))
+    if variant not in PDF_VARIANTS:
+        errors.add(f"unknown PDF variant '{variant}' (known: {', '.join(PDF_VARIANTS)})", shown, pdf.line_of("variant"))
+    page_size = str(pdf.get("page_size", "A4"))
+    if page_size not in PAGE_SIZES:
+        errors.add(f"unknown page size '{page_size}' (known: {', '.join(PAGE_SIZES)})", shown, pdf.line_of("page_size"))
+    return Audience(
+        name=path.stem,
+        title=_text(document.get("title") or path.stem.capitalize(), shown, document.line_of("title"), "'title'", errors),
+        path=shown,
+        purpose=_text(document.get("purpose"), shown, document.line_of("purpose"), "'purpose'", errors),
+        sections=tuple(rules),
+        deck_max_slides=max_slides,
+        theme=Theme(**theme_values, logo=str(theme_doc.get("logo") or "")),
+        labels={str(k): str(v) for k, v in labels.items()},
+        variables=dict(variables),
+        pdf_variant=variant,
+        page_size=page_size,
+        output_name=str(document.get("output_name") or ""),
+        key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
+        deck_master=str(deck.get("master") or ""),
+    )
+
+
+def _cross_check(
+    config: Config,
+    data: dict[str, Dataset],
+    sections: tuple[Section, ...],
+    audiences: dict[str, Audience],
+    errors: ErrorCollector,
+) -> None:
+    known_audiences = ", ".join(sorted(audiences))
+    source_ids = {source.id for source in config.sources}
+    for dataset in data.values():
+        for item in dataset:
+            if item.source and item.source not in source_ids:
+                errors.add(
+                    f"unknown source '{item.source}' (known: {', '.join(sorted(source_ids)) or 'none; add sources: to content/report.yaml'})",
+                    dataset.path,
+                    item.line,
+                )
+    for name in config.audiences:
+        if name not in audiences:
+            errors.add(f"unknown audience '{name}' (known: {known_audiences})", config.path, None)
+    for reference in config.key_figures:
+        _check_reference(reference, data, config.path, None, errors)
+    section_ids = {section.id for section in sections}
+    tags = {tag for section in sections for tag in section.tags}
+    for section in sections:
+        for key in ("for", "not_for"):
+            for name in section.for_audiences if key == "for" else section.not_for:
+                if name not in audiences:
+                    errors.add(f"unknown audience '{name}' in '{key}' (known: {known_audiences})", section.path, section.field_lines.get(key))
+    for audience in audiences.values():
+        for rule in audience.sections:
+            if rule.id and rule.id not in section_ids:
+                errors.add(f"unknown section '{rule.id}' (known: {', '.join(sorted(section_ids))})", audience.path, None)
+            if rule.tag and rule.tag != "*" and rule.tag not in tags:
+                errors.add(f"no section has tag '{rule.tag}' (known tags: {', '.join(sorted(tags))})", audience.path, None)
+        for reference in audience.key_figures:
+            _check_reference(reference, data, audience.path, None, errors)
+
+
+def _check_reference(reference: str, data: dict[str, Dataset], path: str, line: int | None, errors: ErrorCollector) -> None:
+    """Report a 'dataset.key' reference that names no figure."""
+    name, _, key = reference.partition(".")
+    if name not in data:
+        errors.add(f"unknown dataset '{name}' (known: {', '.join(sorted(data)) or 'none'})", path, line)
+    elif key not in data[name].keys():
+        errors.add(f"unknown figure '{key}' in dataset '{name}' (known: {', '.join(data[name].keys())})", path, line)
+
+
+def _mix(colour: str, other: tuple[int, int, int], amount: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mixed = (round(c + (o - c) * amount) for c, o in zip((r, g, b), other))
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def _shade(colour: str, factor: float) -> str:
+    return _mix(colour, (0, 0, 0), 1 - factor)
+
+
+def _tint(colour: str, amount: float) -> str:
+    return _mix(colour, (255, 255, 255), amount)

@@ -1,0 +1,180 @@
+"""Edition -> HTML (Jinja templates) -> PDF (WeasyPrint, confined to the project)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..errors import ReportgenError
+from ..markdown import inline_html
+from ..model import Edition, format_date
+from ..templates import ASSETS, PACKAGE_TEMPLATES, render_template, template_environment
+
+FONTS = ASSETS / "fonts"
+_FONT_FACES = (
+    ("Source Serif Pro", "SourceSerifPro-Regular.ttf", 400, "normal"),
+    ("Source Serif Pro", "SourceSerifPro-It.ttf", 400, "italic"),
+    ("Source Serif Pro", "SourceSerifPro-Semibold.ttf", 600, "normal"),
+    ("Source Serif Pro", "SourceSerifPro-Bold.ttf", 700, "normal"),
+    ("Source Sans Pro", "SourceSansPro-Regular.ttf", 400, "normal"),
+    ("Source Sans Pro", "SourceSansPro-It.ttf", 400, "italic"),
+    ("Source Sans Pro", "SourceSansPro-Semibold.ttf", 600, "normal"),
+    ("Source Sans Pro", "SourceSansPro-Bold.ttf", 700, "normal"),
+)
+PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+
+
+def build_timestamp() -> dt.datetime:
+    """Return the build time: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
+
+
+def font_faces() -> str:
+    """Return the @font-face rules for the shipped open-licence fonts."""
+    rules = []
+    for family, filename, weight, style in _FONT_FACES:
+        url = (FONTS / filename).as_uri()
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{url}"); font-weight: {weight}; font-style: {style}; }}')
+    return "\n".join(rules)
+
+
+def briefing_context(edition: Edition) -> dict[str, Any]:
+    """Return the one context object the briefing templates see."""
+    from .. import charts
+
+    theme = edition.audience.theme
+    logo = ""
+    if theme.logo:
+        logo_path = (edition.root / theme.logo).resolve()
+        if not logo_path.is_relative_to(edition.root.resolve()):
+            raise ReportgenError(f"logo '{theme.logo}' is outside the project", edition.audience.path)
+        if not logo_path.is_file():
+            raise ReportgenError(f"logo '{theme.logo}' not found", edition.audience.path)
+        logo = logo_path.as_uri()
+    return {
+        "report": edition.config,
+        "audience": edition.audience,
+        "sections": edition.sections,
+        "data": edition.data,
+        "key_figures": edition.key_figures,
+        "sources": edition.sources,
+        "labels": edition.labels,
+        "theme": theme,
+        "logo": logo,
+        "page_size": PAGE_SIZES.get(edition.audience.page_size, "A4"),
+        "report_date": format_date(edition.config.date),
+        "created": build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "font_faces": Markup(font_faces()),
+        "chart_svg": lambda spec: Markup(charts.chart_svg(spec, theme)),
+        "timeline_svg": lambda events: Markup(charts.timeline_svg(events, theme)),
+    }
+
+
+def briefing_html(edition: Edition) -> str:
+    """Render the edition's briefing to HTML through its template folders."""
+    env = template_environment(edition.template_dirs)
+    env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
+    return render_template(env, "briefing.html.j2", briefing_context(edition))
+
+
+def _allowed_roots(edition: Edition) -> list[Path]:
+    return [edition.root.resolve(), ASSETS.resolve(), PACKAGE_TEMPLATES.resolve()]
+
+
+def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
+    """Lay out *html* with WeasyPrint; return the PDF bytes and its number of pages.
+
+    Resources are confined to the project folder and the package's assets; anything
+    else (network, other files, attachments) is refused with an error.
+    """
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fetcher = _confined_fetcher(_allowed_roots(edition))
+    fonts = FontConfiguration()
+    variant = edition.audience.pdf_variant
+    document = weasyprint.HTML(string=html, base_url=edition.root.resolve().as_uri() + "/", url_fetcher=fetcher)
+    options = {
+        "pdf_variant": None if variant == "none" else variant,
+        "pdf_tags": variant != "none",
+        "pdf_identifier": b"reportgen-" + edition.audience.name.encode()[:32],
+        "attachments": [],
+    }
+    with _weasyprint_messages() as messages:
+        rendered = document.render(font_config=fonts, **options)
+        pdf = rendered.write_pdf(**options)
+    if fetcher.refused:
+        url, reason = fetcher.refused[0]
+        raise ReportgenError(f"resource {url!r} refused: {reason}", _template_hint(edition))
+    for message in messages:
+        if "Failed to load" in message or "Ignored" in message and "url" in message:
+            raise ReportgenError(f"WeasyPrint: {message}", _template_hint(edition))
+    return pdf, len(rendered.pages)
+
+
+def _template_hint(edition: Edition) -> str:
+    return f"templates for {edition.audience.name}"
+
+
+class _Messages(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _weasyprint_messages:
+    """Collect WeasyPrint's warnings (it logs rather than raises) for the duration of a render."""
+
+    def __enter__(self) -> list[str]:
+        self.logger = logging.getLogger("weasyprint")
+        self.handler = _Messages()
+        self.logger.addHandler(self.handler)
+        self.propagate = self.logger.propagate
+        self.logger.propagate = False
+        return self.handler.messages
+
+    def __exit__(self, *exc: object) -> None:
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+
+
+def _confined_fetcher(roots: list[Path]) -> Any:
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        """Serve only data: URLs and files inside *roots*; refuse everything else."""
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            self.refused: list[tuple[str, str]] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                self.refused.append((url, "only files inside the project can be used (no network)"))
+                raise ValueError("refused")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                self.refused.append((url, "outside the project"))
+                raise ValueError("refused")
+            if not path.is_file():
+                self.refused.append((url, "file not found"))
+                raise ValueError("refused")
+            return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())
+
+    return ConfinedFetcher()

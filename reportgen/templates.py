@@ -1,0 +1,174 @@
+"""Jinja2 environments: sandboxed, strict, with a per-audience chain of template folders."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .errors import ReportgenError
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "base"
+ASSETS = Path(__file__).parent / "assets"
+MAX_RENDERED_CHARS = 5_000_000
+_MAX_REPEAT = 1_000_000
+
+
+class _Sandbox(SandboxedEnvironment):
+    """A sandbox that also refuses to build absurdly large strings and numbers."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
+            raise SecurityError("exponent too large")
+        if operator == "*" and isinstance(left, (str, list)) and isinstance(right, int) and len(left) * right > _MAX_REPEAT:
+            raise SecurityError("result too large")
+        if operator == "*" and isinstance(right, (str, list)) and isinstance(left, int) and len(right) * left > _MAX_REPEAT:
+            raise SecurityError("result too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def template_dirs(root: Path, audience: str) -> list[Path]:
+    """Return the template folders for *audience*, most specific first."""
+    return [root / "templates" / audience, root / "templates" / "base", PACKAGE_TEMPLATES]
+
+
+def find_file(dirs: list[Path], name: str, referrer: str | None = None) -> Path:
+    """Return the first *name* found in *dirs*, or raise naming every folder looked in."""
+    if Path(name).is_absolute() or ".." in Path(name).parts:
+        raise ReportgenError(f"'{name}' must be a path inside the template folders", referrer)
+    for folder in dirs:
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(_display(folder) for folder in dirs)
+    raise ReportgenError(f"'{name}' not found in {looked}", referrer)
+
+
+def _display(folder: Path) -> str:
+    if folder == PACKAGE_TEMPLATES:
+        return "the built-in templates"
+    parts = folder.parts
+    return "/".join(parts[-2:]) if len(parts) >= 2 else str(folder)
+
+
+@functools.lru_cache(maxsize=1)
+def content_environment() -> SandboxedEnvironment:
+    """Return the environment that renders prose, summaries and directive bodies."""
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    return env
+
+
+def template_environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
+    """Return the environment for briefing and deck-plan templates found in *dirs*.
+
+    A template can extend the next layer's version of itself: ``{% extends "!base/briefing.html.j2" %}``
+    in ``templates/<audience>/`` reaches ``templates/base`` then the built-in one;
+    ``!default/…`` reaches the built-in one only.
+    """
+    return _cached_environment(tuple(str(d) for d in dirs))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(list(dirs)),
+            jinja2.PrefixLoader(
+                {
+                    "!base": jinja2.FileSystemLoader(list(dirs[1:])),
+                    "!default": jinja2.FileSystemLoader([str(PACKAGE_TEMPLATES)]),
+                }
+            ),
+        ]
+    )
+    env = _Sandbox(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(["html", "html.j2", "xml", "svg"], default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def render_string(text: str, context: Mapping[str, Any], path: str, first_line: int = 1) -> str:
+    """Render *text* (from *path*, starting at file line *first_line*) in the content sandbox."""
+    env = content_environment()
+    try:
+        template = env.from_string(text)
+    except jinja2.TemplateSyntaxError as error:
+        raise ReportgenError(f"template syntax: {error.message}", path, (error.lineno or 1) + first_line - 1) from None
+    return _render(template, context, path, first_line)
+
+
+def render_template(env: SandboxedEnvironment, name: str, context: Mapping[str, Any]) -> str:
+    """Render the template *name* found through *env*'s folders."""
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateSyntaxError as error:
+        raise ReportgenError(f"template syntax: {error.message}", _short(error.filename or name), error.lineno) from None
+    except jinja2.TemplateNotFound as error:
+        loader = env.loader.loaders[0]  # type: ignore[union-attr]
+        looked = ", ".join(_display(Path(p)) for p in loader.searchpath)
+        raise ReportgenError(f"template '{error.name}' not found in {looked}", name) from None
+    return _render(template, context, _short(template.filename or name), 1)
+
+
+def _render(template: jinja2.Template, context: Mapping[str, Any], path: str, first_line: int) -> str:
+    try:
+        output = template.render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise ReportgenError(f"template syntax: {error.message}", _short(error.filename) if error.filename else path, error.lineno) from None
+    except jinja2.UndefinedError as error:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError(f"undefined name: {error.message}", where, line) from None
+    except SecurityError as error:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError(f"not allowed in templates: {error}", where, line) from None
+    except RecursionError:
+        raise ReportgenError("template recursion too deep (a macro or include that calls itself?)", path) from None
+    except jinja2.TemplateNotFound as error:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError(f"template '{error.name}' not found", where, line) from None
+    except ReportgenError:
+        raise
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, KeyError, IndexError) as error:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError(f"template error: {error}", where, line) from None
+    if len(output) > MAX_RENDERED_CHARS:
+        raise ReportgenError(f"rendered text is too large ({len(output):,} characters; limit {MAX_RENDERED_CHARS:,})", path)
+    return output
+
+
+def _template_position(path: str, first_line: int) -> tuple[str, int | None]:
+    """Find the template line of the exception being handled, from Jinja's rewritten traceback."""
+    tb = sys.exc_info()[2]
+    found: tuple[str, int | None] = (path, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename == "<template>":
+            found = (path, tb.tb_lineno + first_line - 1)
+        elif filename.endswith((".j2", ".html", ".css", ".yaml")) and "site-packages/jinja2" not in filename:
+            found = (_short(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _short(filename: str) -> str:
+    """Show a template file relative to its project, or as 'built-in:<name>'."""
+    path = Path(filename)
+    try:
+        return "built-in:" + str(path.relative_to(PACKAGE_TEMPLATES))
+    except ValueError:
+        pass
+    parts = path.parts
+    if "templates" in parts:
+        index = len(parts) - 1 - parts[::-1].index("templates")
+        return "/".join(parts[index:])
+    return filename

@@ -1,0 +1,146 @@
+"""YAML reading that keeps line numbers, so errors can point at the key that is wrong."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ErrorCollector, ReportgenError
+
+
+class LineDict(dict):
+    """A mapping from YAML that remembers the line of itself and of each key."""
+
+    line: int | None = None
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int | None:
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose mappings are LineDicts; no Python object tags."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            )
+        key = str(key)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    # Dates stay as written ("2024-09-20"): templates format them, and YAML's
+    # datetime objects would not survive the JSON round trip of deck plans.
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+MAX_YAML_BYTES = 2_000_000
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
+    """Parse YAML *text* from *path*; *first_line* is the file line where the text starts."""
+    if len(text) > MAX_YAML_BYTES:
+        raise ReportgenError(f"file is too large ({len(text):,} bytes; limit {MAX_YAML_BYTES:,})", path)
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark else None
+        problem = error.problem or error.context or "invalid YAML"
+        raise ReportgenError(f"invalid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as error:
+        raise ReportgenError(f"invalid YAML: {error}", path) from None
+    except RecursionError:
+        raise ReportgenError("invalid YAML: nested too deeply", path) from None
+
+
+def shift_lines(value: Any, offset: int) -> Any:
+    """Add *offset* to every line number recorded in *value* (for embedded YAML)."""
+    if isinstance(value, LineDict):
+        if value.line is not None:
+            value.line += offset
+        value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
+        for item in value.values():
+            shift_lines(item, offset)
+    elif isinstance(value, list):
+        for item in value:
+            shift_lines(item, offset)
+    return value
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 text file, or raise a ReportgenError naming it."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReportgenError("file not found", shown) from None
+    except OSError as error:
+        raise ReportgenError(f"cannot read file: {error.strerror}", shown) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ReportgenError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})", shown, line
+        ) from None
+    if "\x00" in text:
+        raise ReportgenError("binary file, expected text", shown)
+    return text.replace("\r\n", "\n")
+
+
+def check_keys(
+    mapping: LineDict, allowed: set[str], path: str, errors: ErrorCollector, what: str
+) -> None:
+    """Report every key of *mapping* not in *allowed*, with a did-you-mean."""
+    for key in mapping:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, sorted(allowed), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(allowed))})"
+        errors.add(f"unknown key '{key}' in {what}{hint}", path, mapping.line_of(key))
+
+
+def expect_mapping(value: Any, path: str, what: str, line: int | None = None) -> LineDict:
+    """Return *value* if it is a YAML mapping, else raise a ReportgenError."""
+    if value is None:
+        empty = LineDict()
+        empty.line = line
+        empty.key_lines = {}
+        return empty
+    if not isinstance(value, LineDict):
+        raise ReportgenError(f"{what} must be a mapping of keys to values, not {_kind(value)}", path, line)
+    return value
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def kind_of(value: Any) -> str:
+    """Name the YAML kind of *value* for messages: 'a list', 'text', 'a number'."""
+    return _kind(value)
