@@ -57,7 +57,9 @@ class Figure:
     def text(self) -> str:
         """Return the value with its unit and qualifier: '$563 million', 'over 3,000 students'."""
         unit = self.unit.strip()
-        if unit.startswith("USD"):
+        if unit == "USD million" and abs(self.value) >= 1000:
+            body = f"${format_number(self.value / 1000)} billion"
+        elif unit.startswith("USD"):
             body = f"${self.number}{(' ' + unit[3:].strip()) if unit[3:].strip() else ''}"
         elif unit in ("%", "percent"):
             body = f"{self.number}%"
