@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,3 +45,24 @@ def project_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def repo_build(tmp_path_factory):
+    """Build the repository's own project once per test session: every audience, PDF and deck.
+
+    Returns the output folder. SOURCE_DATE_EPOCH is fixed so dates in the outputs are known.
+    """
+    from reportgen.build import build
+
+    out = tmp_path_factory.mktemp("repo-build")
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1727654400"  # 2024-09-30T00:00:00Z
+    try:
+        build(REPO, out_dir=out, formats=["pdf", "pptx"], jobs=2)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return out

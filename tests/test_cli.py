@@ -1,0 +1,91 @@
+"""The command line as SPEC §3 describes it: commands, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from reportgen.scaffold import FILES
+
+
+def test_check_reports_ok_and_writes_nothing(cli, project_copy):
+    project = project_copy()
+    result = cli("check", project)
+    assert result.code == 0
+    assert result.out == "ok: 2 sections, 1 datasets, 2 audiences\n"
+    assert not (project / "build").exists()
+
+
+def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, project_copy):
+    result = cli("list", project_copy())
+    assert result.code == 0
+    board = result.out.split("\nboard: ")[1].split("\nteam: ")[0]
+    assert "sales                  key_points  Sales by quarter" in board
+    assert "Chart        Sales rose every quarter" in board
+    assert "audience.css         templates/board/audience.css" in board
+    team = result.out.split("\nteam: ")[1]
+    assert "Table        Sales by quarter" in team
+    assert "audience.css" not in team
+
+
+def test_build_one_audience_one_format_writes_output_and_manifest(cli, project_copy, tmp_path):
+    project = project_copy()
+    out = tmp_path / "out"
+    result = cli("build", project, "-a", "board", "-f", "pdf", "-o", out, "-j", "1")
+    assert result.code == 0, result.err
+    assert result.out.strip() == str(out / "board" / "quarterly-review.pdf")
+    manifest = json.loads((out / "manifest.json").read_text())
+    [entry] = manifest["outputs"]
+    assert entry["audience"] == "board" and entry["format"] == "pdf"
+    assert entry["path"] == "board/quarterly-review.pdf"
+    assert entry["pages"] >= 3 and entry["bytes"] == (out / entry["path"]).stat().st_size
+    assert len(entry["sha256"]) == 64
+
+
+def test_html_format_writes_the_html_with_its_fonts_beside_it(cli, project_copy, tmp_path):
+    out = tmp_path / "out"
+    assert cli("build", project_copy(), "-a", "team", "-f", "html", "-o", out).code == 0
+    html = (out / "team" / "quarterly-review.html").read_text()
+    assert 'src: url("assets/fonts/SourceSerifPro-Regular.ttf")' in html
+    assert (out / "team" / "assets" / "fonts" / "SourceSerifPro-Regular.ttf").is_file()
+    assert "Sales rose every quarter" in html
+
+
+def test_unknown_audience_is_a_project_error(cli, project_copy):
+    result = cli("build", project_copy(), "-a", "press")
+    assert result.code == 1
+    assert result.err == "error: unknown audience 'press' (known: board, team)\n"
+
+
+def test_wrong_usage_exits_2(cli):
+    result = cli("build", "-f", "docx")
+    assert result.code == 2
+
+
+def test_new_scaffolds_a_project_that_checks(cli, tmp_path):
+    target = tmp_path / "fresh"
+    result = cli("new", target)
+    assert result.code == 0
+    assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == sorted([*FILES, ".gitignore"])
+    assert cli("check", target).code == 0
+
+
+def test_new_refuses_a_folder_that_is_not_empty(cli, project_copy):
+    project = project_copy()
+    result = cli("new", project)
+    assert result.code == 1
+    assert result.err == f"{project}: error: folder exists and is not empty; choose a new folder\n"
+
+
+def test_installed_command_runs_as_a_user_would(project_copy):
+    project = project_copy()
+    result = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("ok: ")
+    broken = project / "content" / "audiences" / "team.yaml"
+    broken.write_text("title: [unclosed\n")
+    result = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("content/audiences/team.yaml:2: error: invalid YAML")
+    assert "Traceback" not in result.stderr
