@@ -64,6 +64,8 @@ class ErrorCollector:
         self.errors.extend(error.errors if isinstance(error, ProjectErrors) else [error])
 
     def raise_if_any(self) -> None:
+        """Raise the errors found, in file and line order."""
+        self.errors.sort(key=lambda error: (error.path or "", error.line or 0))
         if len(self.errors) == 1:
             raise self.errors[0]
         if self.errors:
