@@ -187,6 +187,7 @@ class SectionRule:
     id: str = ""
     tag: str = ""
     depth: str = "full"
+    line: int | None = field(default=None, compare=False)  # in the audience file
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ class Config:
     audiences: tuple[str, ...] = ()
     output_name: str = "briefing"
     key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
 
     def source(self, source_id: str) -> Source | None:
         for source in self.sources:
@@ -301,7 +303,7 @@ class ChartSpec:
     source: str = ""  # "Source: nCa, 20 September 2024"
     alt: str = ""
     number_format: str = "#,##0"  # Excel-style, for the native chart
-    labels: tuple[str, ...] = ()  # per point, formatted for direct labels
+    labels: tuple[str, ...] = ()  # per point, formatted for direct labels (charts mark estimates with "*")
     source_ids: tuple[str, ...] = ()
 
     @property

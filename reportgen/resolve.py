@@ -125,7 +125,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         source=source_line(sources, config, any(derived)),
         alt=str(options.get("alt") or ""),
         number_format="#,##0" if integers else "#,##0.0",
-        labels=tuple(short_label(figure) + ("*" if figure.is_derived else "") for figure in figures),
+        labels=tuple(short_label(figure) for figure in figures),
         source_ids=tuple(dict.fromkeys(sources)),
     )
 
