@@ -1,0 +1,273 @@
+"""Render a DeckPlan as a native PowerPoint deck: the master's layouts, measured text, native charts.
+
+Each planned slide becomes one or more slides (see ``deck_pages``). Every text is measured with Carlito's metrics and sized or paged so that it stays inside its
+box; placeholders left empty are removed. The same plan always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
+from pptx.slide import Slide as PptxSlide
+from pptx.slide import SlideLayout
+from pptx.util import Emu, Pt
+
+from reportgen.errors import ReportgenError
+from reportgen.model import DeckPlan, Slide
+from reportgen.render import deck_charts, deck_drawings, deck_pages
+from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
+                                           save_deterministic, set_core_properties)
+from reportgen.textfit import TextStyle, fit_size
+
+CONTINUED = " (cont.)"
+SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
+
+def render_deck(plan: DeckPlan) -> bytes:
+    """Return the bytes of a .pptx deck for *plan*, built on the layouts of *plan.master*.
+
+    Raises ReportgenError when the master cannot be read, a slide names a layout the master
+    does not have, or a text cannot fit its box at the smallest allowed size.
+    """
+    prs = _open_master(plan.master)
+    layouts = _layouts_by_name(prs)
+    for slide in plan.slides:
+        if slide.layout not in layouts:
+            raise ReportgenError(f"layout '{slide.layout}' not found in {plan.master}; the master "
+                                 f"has: {', '.join(layouts)}", path=plan.master)
+    apply_theme(prs, plan.theme)
+    pages = [page for slide in plan.slides
+             for page in deck_pages.paginate_slide(slide, layouts[slide.layout], prs, plan)]
+    notes = 0
+    for number, page in enumerate(pages, start=1):
+        added = prs.slides.add_slide(layouts[page.slide.layout])
+        _build_slide(added, layouts[page.slide.layout], page, number, plan, prs)
+        notes += added.has_notes_slide
+    created = parse_timestamp(plan.created)
+    set_core_properties(prs, title=plan.title, author=plan.author, subject=plan.subject,
+                        keywords=plan.keywords, language=plan.language, created=created)
+    app = app_properties(len(pages), notes, [page.slide.title for page in pages])
+    return save_deterministic(prs, created, {"docProps/app.xml": app})
+
+
+def _open_master(master: Path) -> Presentation:
+    try:
+        prs = Presentation(str(master))
+    except Exception as error:  # python-pptx raises several types for unreadable files
+        raise ReportgenError(f"cannot open the deck master: {error}", path=master) from None
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):  # a master saved with example slides: start empty
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    return prs
+
+
+def _layouts_by_name(prs: Presentation) -> dict[str, SlideLayout]:
+    layouts: dict[str, SlideLayout] = {}
+    for master in prs.slide_masters:
+        for layout in master.slide_layouts:
+            layouts.setdefault(layout.name, layout)
+    return layouts
+
+
+# --- building one slide ------------------------------------------------------------------
+
+def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int, plan: DeckPlan,
+                 prs: Presentation) -> None:
+    slide = page.slide
+    _set_title(added, layout, slide, number)
+    shown_source = ""
+    if slide.chart is not None:
+        shown_source = _build_chart(added, layout, slide, prs, plan)
+    elif slide.table is not None:
+        shown_source = _build_table(added, layout, page, prs, plan)
+    elif slide.figures:
+        deck_drawings.draw_key_figures(added.shapes, deck_pages.content_region(layout, prs), slide.figures,
+                                       plan.theme)
+    elif slide.events:
+        deck_drawings.draw_timeline(added.shapes, deck_pages.content_region(layout, prs), slide.events,
+                                    plan.theme)
+    _fill_texts(added, layout, page, number, prs)
+    if slide.layout != "Title":
+        source = "" if slide.source.strip() == shown_source.strip() else slide.source
+        _add_footer(added, layout, " ".join(source.split()), number)
+    if slide.notes.strip():
+        added.notes_slide.notes_text_frame.text = slide.notes.strip()
+        _remove_empty_placeholders(added.notes_slide)
+    _remove_empty_placeholders(added)
+
+
+def _slide_placeholder(added: PptxSlide, idx: int):
+    for placeholder in added.placeholders:
+        if placeholder.placeholder_format.idx == idx:
+            return placeholder
+    return None
+
+
+def _set_title(added: PptxSlide, layout: SlideLayout, slide: Slide, number: int) -> None:
+    placeholder = _slide_placeholder(added, 0)
+    title = " ".join(slide.title.split())
+    if placeholder is None or not title:
+        return
+    largest, smallest = deck_pages.TITLE_SIZES.get(slide.layout, deck_pages.DEFAULT_TITLE_SIZES)
+    area = deck_pages.text_area(deck_pages.layout_placeholder(layout, 0))
+    style = TextStyle(largest, bold=True, line_spacing=0.9)
+    size = fit_size(title, area.w, area.h, style, smallest)
+    if size is None:
+        raise ReportgenError(f"slide {number}: the title does not fit even at {smallest} pt; "
+                             f"shorten it: {title!r}")
+    _write(placeholder, [title], style.at(size), plain=0, set_bold=False)
+
+
+def _write(placeholder, texts: Sequence[str], style: TextStyle, plain: int,
+           set_bold: bool = True) -> None:
+    """Write *texts* as paragraphs of *placeholder*; the first *plain* ones without bullets."""
+    frame = placeholder.text_frame
+    for index, text in enumerate(texts):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.line_spacing = style.line_spacing
+        paragraph.space_before = Pt(0 if index == 0 else style.space_before)
+        if index < plain:
+            properties = paragraph._p.get_or_add_pPr()
+            properties.set("marL", "0")
+            properties.set("indent", "0")
+            properties.append(parse_xml(f"<a:buNone {nsdecls('a')}/>"))
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(style.size)
+        if style.italic:
+            run.font.italic = True
+        if style.bold and set_bold:
+            run.font.bold = True
+
+
+def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int,
+                prs: Presentation) -> None:
+    slide = page.slide
+    places = deck_pages.TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})
+    for field, idx in places.items():
+        placeholder = _slide_placeholder(added, idx)
+        base = deck_pages.layout_placeholder(layout, idx)
+        if placeholder is None or base is None or not placeholder.has_text_frame:
+            continue
+        if field in ("bullets", "bullets_right"):
+            items = getattr(slide, field)
+            if items:
+                indent = deck_pages.bullet_indent(base, prs)
+                size = page.body_size or deck_pages.BODY_SIZES.get(slide.layout, deck_pages.DEFAULT_BODY_SIZES)[0]
+                _write(placeholder, items, deck_pages.bullet_style(size, indent),
+                       plain=page.lead if field == "bullets" else 0)
+            continue
+        texts = deck_pages.paragraphs(_field_text(slide, field))
+        if not texts:
+            continue
+        largest, smallest = deck_pages.TEXT_SIZES_BY_LAYOUT.get((slide.layout, field), deck_pages.TEXT_SIZES[field])
+        style = TextStyle(largest, italic=field == "quote",
+                          line_spacing=1.05 if field == "quote" else 1.0, space_before=largest / 2)
+        area = deck_pages.text_area(base)
+        size = fit_size(texts, area.w, area.h, style, smallest)
+        if size is None:
+            raise ReportgenError(f"slide {number} ('{slide.title}'): the {field} does not fit its "
+                                 f"box even at {smallest} pt; shorten it")
+        _write(placeholder, texts, style.at(size), plain=len(texts))
+
+
+def _field_text(slide: Slide, field: str) -> str:
+    if field == "attribution":
+        return f"— {slide.attribution.strip()}" if slide.attribution.strip() else ""
+    if field == "text" and slide.layout == "Section":
+        return slide.text or slide.subtitle
+    return getattr(slide, field)
+
+
+def _add_footer(added: PptxSlide, layout: SlideLayout, source: str, number: int) -> None:
+    for placeholder in layout.placeholders:
+        kind = placeholder.placeholder_format.type
+        idx = placeholder.placeholder_format.idx
+        if kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+            added.shapes.clone_placeholder(placeholder)
+            paragraph = _slide_placeholder(added, idx).text_frame.paragraphs[0]._p
+            paragraph.append(parse_xml(
+                f'<a:fld {nsdecls("a")} id="{SLIDE_NUMBER_FIELD}" type="slidenum">'
+                f'<a:rPr lang="en-GB"/><a:t>{number}</a:t></a:fld>'))
+        elif kind == PP_PLACEHOLDER.FOOTER and source:
+            area = deck_pages.text_area(placeholder)
+            size = fit_size(source, area.w, area.h, TextStyle(9), 7, step=0.5)
+            if size is None:
+                raise ReportgenError(f"slide {number}: the source line is too long for the footer: "
+                                     f"{source!r}")
+            added.shapes.clone_placeholder(placeholder)
+            _write(_slide_placeholder(added, idx), [source], TextStyle(size), plain=1)
+
+
+def _remove_empty_placeholders(slide) -> None:
+    for placeholder in list(slide.placeholders):
+        element = placeholder._element
+        if element.tag != qn("p:sp"):
+            continue  # a graphic frame: a filled chart or table placeholder
+        if placeholder.placeholder_format.type == PP_PLACEHOLDER.SLIDE_IMAGE:
+            continue
+        if not placeholder.has_text_frame or not placeholder.text_frame.text.strip():
+            element.getparent().remove(element)
+
+
+def _build_chart(added: PptxSlide, layout: SlideLayout, slide: Slide, prs: Presentation,
+                 plan: DeckPlan) -> str:
+    spec = slide.chart
+    assert spec is not None
+    region = deck_pages.content_region(layout, prs)
+    caption, below = deck_pages.chart_texts(slide, plan)
+    top = _draw_caption(added, region, caption)
+    below_h = stack_height(below, region.w)
+    frame = Region(region.x, top, region.w, region.bottom - top - below_h - deck_pages.gap(below))
+    placeholder = _slide_placeholder(added, 1)
+    if placeholder is None or not hasattr(placeholder, "insert_chart"):
+        placeholder = None
+    deck_charts.add_chart(added.shapes, placeholder, frame, spec, plan.theme)
+    if below:
+        deck_drawings.add_text(added.shapes, Region(region.x, region.bottom - below_h, region.w,
+                                                    below_h), below, name="Chart notes")
+    return spec.source
+
+
+def _draw_caption(added: PptxSlide, region: Region, caption: list[Para]) -> int:
+    if not caption:
+        return region.y
+    height = stack_height(caption, region.w)
+    deck_drawings.add_text(added.shapes, Region(region.x, region.y, region.w, height), caption,
+                           name="Caption")
+    return region.y + height + deck_pages.gap(caption)
+
+
+def _build_table(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, prs: Presentation,
+                 plan: DeckPlan) -> str:
+    table = page.slide.table
+    assert table is not None
+    region = deck_pages.content_region(layout, prs)
+    caption, below = deck_pages.table_texts(page.slide, table, plan)
+    top = _draw_caption(added, region, caption)
+    size = page.table_size or deck_pages.TABLE_SIZES[0]
+    widths = list(page.widths) or deck_drawings.column_widths(table, region.w, size)
+    heights = [deck_drawings.row_height(table.columns, widths, size, header=True)]
+    heights += [deck_drawings.row_height(row, widths, size) for row in table.rows]
+    rows, columns = len(heights), len(table.columns)
+    placeholder = _slide_placeholder(added, 1)
+    if placeholder is not None and hasattr(placeholder, "insert_table"):
+        frame = placeholder.insert_table(rows, columns)
+        frame.left, frame.top, frame.width = Emu(region.x), Emu(top), Emu(region.w)
+    else:
+        frame = added.shapes.add_table(rows, columns, Emu(region.x), Emu(top), Emu(region.w),
+                                       Emu(sum(heights)))
+    deck_drawings.fill_table(frame, table, widths, size, plan.theme)
+    frame.height = Emu(sum(heights))
+    if below:
+        y = top + sum(heights) + deck_pages.gap(below)
+        deck_drawings.add_text(added.shapes, Region(region.x, y, region.w,
+                                                    stack_height(below, region.w)),
+                               below, name="Table notes")
+    return table.source

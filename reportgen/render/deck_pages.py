@@ -1,0 +1,280 @@
+"""Plan the slides of a deck: read box geometry from the layouts and page overflowing content.
+
+A planned slide becomes one or more pages. A bullet list, table, set of key figures or
+timeline that does not fit its box continues on further pages titled "<title> (cont.)". All
+measuring uses ``reportgen.textfit``; lengths are EMU, sizes points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation
+from pptx.slide import SlideLayout
+
+from reportgen.errors import ReportgenError
+from reportgen.model import DeckPlan, Slide, TableSpec
+from reportgen.render import deck_drawings
+from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.textfit import EMU_PER_INCH, TextStyle, paginate
+
+CONTINUED = " (cont.)"
+FIGURES_PER_SLIDE = 8
+EVENTS_PER_SLIDE = 8
+TABLE_SIZES = (14.0, 12.0)
+
+# Point sizes (largest, smallest) by layout; text is set at the largest size that fits.
+TITLE_SIZES = {"Title": (44, 30), "Section": (40, 28), "Closing": (36, 24)}
+DEFAULT_TITLE_SIZES = (28, 20)
+BODY_SIZES = {"Agenda": (22, 18), "Two content": (18, 16), "Closing": (14, 11)}
+DEFAULT_BODY_SIZES = (20, 18)
+MAX_BULLETS = {"Bullets": 6, "Two content": 6, "Agenda": 8}
+# Which placeholder idx holds which text, for layouts that differ from "bullets in idx 1".
+TEXT_PLACES = {
+    "Title": {"subtitle": 1, "text": 2},
+    "Section": {"text": 1},
+    "Closing": {"bullets": 1, "text": 2},
+    "Quote": {"quote": 1, "attribution": 2},
+}
+TEXT_SIZES = {"subtitle": (22, 16), "text": (20, 14), "quote": (28, 18), "attribution": (16, 12)}
+TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12)}
+SMALL = TextStyle(11)
+CAPTION = TextStyle(16, bold=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One slide to add: the planned slide cut down to what this page shows, and its sizes."""
+
+    slide: Slide
+    body_size: float = 0.0
+    table_size: float = 0.0
+    lead: int = 0  # how many of the first bullets are plain paragraphs (the slide's text)
+    widths: tuple[int, ...] = ()  # table column widths, shared by a table's pages
+
+
+# --- geometry read from the layout -------------------------------------------------------
+
+def layout_placeholder(layout: SlideLayout, idx: int):
+    """Return the placeholder of *layout* with *idx*, or None."""
+    for placeholder in layout.placeholders:
+        if placeholder.placeholder_format.idx == idx:
+            return placeholder
+    return None
+
+
+def box_of(shape) -> Region:
+    """Return a shape's position and size (inherited from its layout if need be)."""
+    return Region(int(shape.left or 0), int(shape.top or 0), int(shape.width or 0),
+                  int(shape.height or 0))
+
+
+def text_area(placeholder) -> Region:
+    """Return the placeholder's box less its text insets (read from layout, then master)."""
+    insets = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
+    chain = [placeholder]
+    base = getattr(placeholder, "_base_placeholder", None)
+    if base is not None:
+        chain.append(base)
+    for key in insets:
+        for shape in chain:
+            body_pr = shape._element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
+            if body_pr is not None and body_pr.get(key) is not None:
+                insets[key] = int(body_pr.get(key))
+                break
+    box = box_of(placeholder)
+    return Region(box.x + insets["lIns"], box.y + insets["tIns"],
+                  box.w - insets["lIns"] - insets["rIns"], box.h - insets["tIns"] - insets["bIns"])
+
+
+def bullet_indent(placeholder, prs: Presentation) -> int:
+    """Return the level-1 left margin of bulleted text in *placeholder*, in EMU."""
+    level = placeholder._element.find(f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}")
+    if level is not None and level.get("marL") is not None:
+        return int(level.get("marL"))
+    body_style = prs.slide_master._element.find(
+        f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}")
+    if body_style is not None and body_style.get("marL") is not None:
+        return int(body_style.get("marL"))
+    return 0
+
+
+def content_region(layout: SlideLayout, prs: Presentation) -> Region:
+    """Return where drawn content goes: placeholder idx 1, else between title and footer."""
+    body = layout_placeholder(layout, 1)
+    if body is not None:
+        return box_of(body)
+    title = layout_placeholder(layout, 0)
+    top = box_of(title).bottom + EMU_PER_INCH * 45 // 100 if title is not None else EMU_PER_INCH
+    bottom = int(prs.slide_height) - EMU_PER_INCH * 95 // 100
+    for placeholder in layout.placeholders:
+        if placeholder.placeholder_format.type in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
+            bottom = min(bottom, box_of(placeholder).y - EMU_PER_INCH * 35 // 100)
+    margin = box_of(title).x if title is not None else EMU_PER_INCH // 2
+    return Region(margin, top, int(prs.slide_width) - 2 * margin, bottom - top)
+
+
+# --- paging ------------------------------------------------------------------------------
+
+def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation, plan: DeckPlan) -> list[Page]:
+    """Return the pages *slide* needs on *layout*: one, or more when its content overflows."""
+    if slide.table is not None:
+        return _paginate_table(slide, layout, prs, plan)
+    if slide.figures:
+        return _continued(slide, [replace(slide, figures=chunk)
+                                  for chunk in _chunks(slide.figures, FIGURES_PER_SLIDE)])
+    if slide.events:
+        return _continued(slide, [replace(slide, events=chunk)
+                                  for chunk in _chunks(slide.events, EVENTS_PER_SLIDE)])
+    if slide.chart is not None or slide.quote:
+        return [Page(slide)]
+    return _paginate_text(slide, layout, prs)
+
+
+def _chunks(items: Sequence, size: int) -> list[tuple]:
+    count = -(-len(items) // size)
+    per_page = -(-len(items) // count)  # even pages: 9 items at 8 a page become 5 + 4
+    return [tuple(items[i:i + per_page]) for i in range(0, len(items), per_page)]
+
+
+def _continued(slide: Slide, parts: list[Slide], **sizes: object) -> list[Page]:
+    pages = [Page(parts[0], **sizes)]
+    for part in parts[1:]:
+        notes = f"Continued from the previous slide: {slide.title}." if slide.notes else ""
+        title = slide.title + CONTINUED if slide.title else ""
+        pages.append(Page(replace(part, title=title, text="", notes=notes), **sizes))
+    return pages
+
+
+def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list[Page]:
+    places = TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})
+    lead = paragraphs(slide.text) if "text" not in places else []
+    boxes = {}
+    for field in ("bullets", "bullets_right"):
+        items = [*lead, *clean(slide.bullets)] if field == "bullets" else list(clean(slide.bullets_right))
+        placeholder = layout_placeholder(layout, places[field]) if field in places else None
+        if placeholder is not None and items:
+            boxes[field] = (items, text_area(placeholder), bullet_indent(placeholder, prs))
+    if not boxes:
+        return [Page(slide)]
+    largest, smallest = BODY_SIZES.get(slide.layout, DEFAULT_BODY_SIZES)
+    max_items = MAX_BULLETS.get(slide.layout)
+
+    def pages_at(size: float) -> dict[str, list[list[str]]]:
+        return {field: paginate(items, area.w, area.h, bullet_style(size, indent), max_items)
+                for field, (items, area, indent) in boxes.items()}
+
+    size, pages = largest, pages_at(largest)
+    if max(map(len, pages.values())) > 1:
+        smaller = pages_at(smallest)
+        if max(map(len, smaller.values())) == 1:
+            size, pages = smallest, smaller
+    parts = []
+    for index in range(max(map(len, pages.values()))):
+        changes = {field: tuple(chunk[index]) if index < len(chunk) else ()
+                   for field, chunk in pages.items()}
+        parts.append(replace(slide, **changes, **({} if "text" in places else {"text": ""})))
+    result = _continued(slide, parts, body_size=size)
+    remaining = len(lead)
+    for index, page in enumerate(result):
+        shown = min(remaining, len(page.slide.bullets))
+        result[index] = replace(page, lead=shown)
+        remaining -= shown
+    return result
+
+
+def _paginate_table(slide: Slide, layout: SlideLayout, prs: Presentation,
+                    plan: DeckPlan) -> list[Page]:
+    table = slide.table
+    assert table is not None
+    region = content_region(layout, prs)
+    caption, below = table_texts(slide, table, plan)
+    available = region.h - stack_height(caption, region.w) - gap(caption) \
+        - stack_height(below, region.w) - gap(below)
+    for size in TABLE_SIZES:
+        widths = tuple(deck_drawings.column_widths(table, region.w, size))
+        header = deck_drawings.row_height(table.columns, widths, size, header=True)
+        heights = [deck_drawings.row_height(row, widths, size) for row in table.rows]
+        if header + sum(heights) <= available:
+            return [Page(slide, table_size=size, widths=widths)]
+    groups = _group_rows(heights, available - header)
+    if groups is None:
+        raise ReportgenError(f"table '{table.title}' has a row too tall for a slide")
+    parts = [replace(slide, table=replace(table, rows=tuple(table.rows[a:b]))) for a, b in groups]
+    return _continued(slide, parts, table_size=TABLE_SIZES[-1], widths=widths)
+
+
+def _group_rows(heights: list[int], available: int) -> list[tuple[int, int]] | None:
+    if any(h > available for h in heights):
+        return None
+    groups, start, used = [], 0, 0
+    for index, height in enumerate(heights):
+        if used + height > available:
+            groups.append((start, index))
+            start, used = index, 0
+        used += height
+    groups.append((start, len(heights)))
+    per_page = -(-len(heights) // len(groups))
+    even = [(i, min(i + per_page, len(heights))) for i in range(0, len(heights), per_page)]
+    if len(even) == len(groups) and all(sum(heights[a:b]) <= available for a, b in even):
+        return even
+    return groups
+
+
+def bullet_style(size: float, indent: int) -> TextStyle:
+    """Return how bullets are set at *size* points: half a line between items."""
+    return TextStyle(size, space_before=size / 2, indent=indent)
+
+
+def clean(items: Sequence[str]) -> tuple[str, ...]:
+    """Return the non-blank *items* with runs of whitespace made single spaces."""
+    # A text that starts with a newline renders as an empty bullet line.
+    return tuple(" ".join(item.split()) for item in items if item.strip())
+
+
+def paragraphs(text: str) -> list[str]:
+    """Return the non-blank lines of *text*, one paragraph each."""
+    return [" ".join(part.split()) for part in text.split("\n") if part.strip()]
+
+
+def gap(paras: Sequence[Para]) -> int:
+    """Return the space kept between a block of *paras* and what it labels (0 if none)."""
+    return EMU_PER_INCH // 8 if paras else 0
+
+
+# --- charts and tables -------------------------------------------------------------------
+
+def _caption(title: str, slide: Slide, colour: str) -> list[Para]:
+    title = " ".join(title.split())
+    if not title or title == " ".join(slide.title.split()):
+        return []
+    return [Para(title, CAPTION, colour)]
+
+
+def _small_lines(lines: Sequence[str], colour: str) -> list[Para]:
+    return [Para(" ".join(line.split()), SMALL, colour) for line in lines if line.strip()]
+
+
+def chart_texts(slide: Slide, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
+    """Return the caption above a chart and the notes and source line below it."""
+    spec = slide.chart
+    assert spec is not None
+    lines = []
+    if any(spec.derived):
+        marks = "Hollow markers" if spec.type == "line" else "Lighter bars"
+        if spec.type in ("pie", "doughnut"):
+            marks = "Some values"
+        lines.append(f"{marks}: derived from other figures, not reported directly.")
+    lines.append(spec.source)
+    return _caption(spec.title, slide, plan.theme.text), _small_lines(lines, plan.theme.muted)
+
+
+def table_texts(slide: Slide, table: TableSpec, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
+    """Return the caption above a table and the notes and source line below it."""
+    below = _small_lines([*table.notes, table.source], plan.theme.muted)
+    return _caption(table.title, slide, plan.theme.text), below
+
+
