@@ -1,0 +1,350 @@
+"""`reportgen serve`: a local page that shows the briefing and the deck and reloads on every save."""
+
+from __future__ import annotations
+
+import base64
+import errno
+import http.server
+import ipaddress
+import json
+import mimetypes
+import re
+import shutil
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .errors import ExitStatus, ReportgenError
+from .preview.session import Log, PreviewSession
+
+STATIC = Path(__file__).parent / "preview" / "static"
+STATIC_FILES = {"preview.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
+PREVIEW_FOLDER = Path("build") / ".preview"
+HEARTBEAT_SECONDS = 5.0
+_MAX_INLINE_BYTES = 5_000_000
+_FILE_URI = re.compile(r'(\ssrc=")file://([^"]+)(")')
+_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    "script-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def serve(
+    project: str | Path = ".",
+    audience: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Serve a live preview of *project* at http://HOST:PORT/ until Ctrl-C; return the exit status.
+
+    Raises ReportgenError when the project folder is missing, *audience* is unknown or the
+    port cannot be bound.
+    """
+    import sys
+
+    log = Log(stdout or sys.stdout, stderr or sys.stderr)
+    root = Path(project)
+    if not root.is_dir():
+        raise ReportgenError("project folder not found", root)
+    session = PreviewSession(root, root / PREVIEW_FOLDER, log, audience)
+    session.refresh_audiences()
+    if audience and not session.knows(audience):
+        raise ReportgenError(f"unknown audience '{audience}' (known: {', '.join(n for n, _t in session.audiences())})")
+    if not session.default_audience:
+        names = session.audiences()
+        if not names:
+            raise ReportgenError("no audiences found in content/audiences/", root)
+        session.default_audience = names[0][0]
+    server = make_server(session, host, port)
+    _copy_fonts(session.out / "fonts")
+    threads = [
+        threading.Thread(target=session.run, name="preview-builder", daemon=True),
+        threading.Thread(target=watch_project, args=(session,), name="preview-watcher", daemon=True),
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="preview-server", daemon=True),
+    ]
+    restore = _stop_on_sigterm()
+    try:
+        session.build(session.default_audience)
+        for thread in threads:
+            thread.start()
+        shown_host = f"[{host}]" if ":" in host else host
+        log.info(f"previewing {session.default_audience} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+        if not _is_loopback(host):
+            log.errors([f"warning: serving on {host}: anyone who can reach this machine can read the preview"])
+        while not session.stopped:
+            time.sleep(0.5)  # until Ctrl-C (a plain sleep is interruptible everywhere)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        session.stop()
+        server.shutdown() if threads[2].is_alive() else None
+        server.server_close()
+        for thread in threads:
+            if thread.is_alive():
+                thread.join(timeout=5)
+        restore()
+    log.info("preview stopped")
+    return ExitStatus.OK
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """The preview's HTTP server: one thread per request, the session it shows."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], session: PreviewSession, loopback: bool) -> None:
+        self.session = session
+        self.loopback = loopback
+        super().__init__(address, PreviewHandler)
+
+
+def make_server(session: PreviewSession, host: str = "127.0.0.1", port: int = 8000) -> PreviewServer:
+    """Bind the preview server to *host*:*port*; raise ReportgenError when that is impossible."""
+    if not 0 <= port <= 65535:
+        raise ReportgenError(f"port {port} is not a valid port (0–65535)")
+    server_class: type[PreviewServer] = PreviewServer
+    if ":" in host:
+        server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6})
+    try:
+        return server_class((host, port), session, _is_loopback(host))
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise ReportgenError(f"port {port} is in use on {host}; try --port {port + 1}") from None
+        if error.errno in (errno.EACCES, errno.EPERM):
+            raise ReportgenError(f"not allowed to listen on port {port} on {host}; try --port 8000") from None
+        if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+            raise ReportgenError(f"cannot listen on {host}: no such address on this machine") from None
+        raise ReportgenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+
+
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    """Routes: the page, its static files, the JSON state, the event stream, the build's files."""
+
+    server: PreviewServer
+    server_version = "reportgen-preview"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:  # noqa: N802 — the name http.server dispatches to
+        self._dispatch(send_body=True)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch(send_body=False)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — http.server's signature
+        pass  # the terminal is for rebuilds and errors, not for every request
+
+    def _dispatch(self, send_body: bool) -> None:
+        if not self._host_allowed():
+            self._send(403, b"forbidden: unexpected Host header\n", "text/plain; charset=utf-8", send_body)
+            return
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        path = url.path
+        session = self.server.session
+        if path in ("/", "/index.html"):
+            self._send_file(STATIC / "index.html", "text/html; charset=utf-8", send_body)
+        elif path.startswith("/static/") and path[len("/static/"):] in STATIC_FILES:
+            name = path[len("/static/"):]
+            self._send_file(STATIC / name, STATIC_FILES[name], send_body)
+        elif path == "/api/state":
+            audience = self._audience(query)
+            if audience is None:
+                self._send_json(404, {"error": f"unknown audience '{query.get('audience', [''])[0]}'"}, send_body)
+            else:
+                self._send_json(200, session.state(audience), send_body)
+        elif path == "/events":
+            audience = self._audience(query)
+            if audience is None:
+                self._send(404, b"unknown audience\n", "text/plain; charset=utf-8", send_body)
+            else:
+                self._events(audience)
+        elif path.startswith("/out/"):
+            target = resolve_output(session.out, unquote(path[len("/out/"):]))
+            if target is None:
+                self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+            elif target.suffix == ".html" and target.is_relative_to(session.out / "live"):
+                self._send_briefing(target, send_body)
+            else:
+                self._send_file(target, None, send_body, cache=True)
+        elif path == "/favicon.ico":
+            self._send(204, b"", "image/x-icon", send_body)
+        else:
+            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+
+    def _host_allowed(self) -> bool:
+        # A page on another site must not read the preview by pointing its own name at 127.0.0.1.
+        if not self.server.loopback:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name in ("127.0.0.1", "localhost", "[::1]", "::1") or name.startswith("127.")
+
+    def _audience(self, query: dict[str, list[str]]) -> str | None:
+        session = self.server.session
+        audience = query.get("audience", [""])[0] or session.default_audience
+        return audience if session.knows(audience) else None
+
+    def _events(self, audience: str) -> None:
+        session = self.server.session
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Accel-Buffering", "no")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        session.subscribe(audience)
+        try:
+            version = session.view(audience).version
+            self._event("update", {"audience": audience, "version": version})
+            while not session.stopped:
+                view = session.wait(audience, version, HEARTBEAT_SECONDS)
+                if view is None:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                version = view.version
+                self._event("update", {"audience": audience, "version": version})
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+            pass
+        finally:
+            session.unsubscribe(audience)
+
+    def _event(self, name: str, data: dict) -> None:
+        self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode("utf-8"))
+        self.wfile.flush()
+
+    def _send_briefing(self, target: Path, send_body: bool) -> None:
+        html = target.read_text(encoding="utf-8")
+        body = _inline_project_images(html, self.server.session.root).encode("utf-8")
+        self._send(200, body, "text/html; charset=utf-8", send_body, cache=True)
+
+    def _send_json(self, status: int, data: dict, send_body: bool) -> None:
+        self._send(status, json.dumps(data).encode("utf-8"), "application/json", send_body)
+
+    def _send_file(self, target: Path, content_type: str | None, send_body: bool, cache: bool = False) -> None:
+        try:
+            body = target.read_bytes()
+        except OSError:
+            self._send(404, b"not found\n", "text/plain; charset=utf-8", send_body)
+            return
+        content_type = content_type or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") and "charset" not in content_type:
+            content_type += "; charset=utf-8"
+        self._send(200, body, content_type, send_body, cache)
+
+    def _send(self, status: int, body: bytes, content_type: str, send_body: bool, cache: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        # Outputs are addressed with ?v=<digest>, so the browser may keep them; the page and state may not.
+        self.send_header("Cache-Control", "private, max-age=3600" if cache else "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Content-Security-Policy", _CSP)
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+
+def resolve_output(folder: Path, relative: str) -> Path | None:
+    """Return the file *relative* names inside *folder*, or None for anything else.
+
+    Refused: empty names, absolute paths, drive letters, backslashes, ``..`` and hidden parts,
+    NUL bytes, and anything whose real path (after symlinks) leaves *folder*.
+    """
+    if not relative or "\x00" in relative or "\\" in relative or relative.startswith("/"):
+        return None
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") or ":" in part for part in parts):
+        return None
+    try:
+        base = folder.resolve(strict=True)
+        target = (base / relative).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not target.is_relative_to(base) or not target.is_file():
+        return None
+    return target
+
+
+def watch_project(session: PreviewSession) -> None:
+    """Tell *session* about every saved change under its project, until it stops.
+
+    Everything but the build folder is watched: content, data, templates, the config and
+    any file they refer to (a logo). Editor swap files and version control are ignored.
+    """
+    from watchfiles import DefaultFilter, watch
+
+    root = session.root
+    ignored = [str(root / "build"), str(session.out)]
+    watch_filter = DefaultFilter(ignore_paths=ignored)
+
+    def relevant(change: Any, path: str) -> bool:
+        name = Path(path).name
+        return watch_filter(change, path) and not name.startswith(".") and not name.endswith((".tmp", ".bak"))
+
+    for changes in watch(root, watch_filter=relevant, stop_event=session._stop, step=50, rust_timeout=500, raise_interrupt=False):
+        paths = sorted({_shown(root, Path(path)) for _change, path in changes})
+        session.changed(paths)
+
+
+def _shown(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _inline_project_images(html: str, root: Path) -> str:
+    """Turn the briefing's file:// images inside the project (a logo) into data: URIs the page can show."""
+
+    def inline(match: re.Match[str]) -> str:
+        path = Path(unquote(match.group(2))).resolve()
+        if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > _MAX_INLINE_BYTES:
+            return match.group(0)
+        kind = mimetypes.guess_type(path.name)[0]
+        if not kind or not kind.startswith("image/"):
+            return match.group(0)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
+
+    return _FILE_URI.sub(inline, html)
+
+
+def _copy_fonts(target: Path) -> None:
+    """Put the shipped fonts in the preview folder for the slides (they are drawn in Carlito)."""
+    from .templates import ASSETS
+
+    target.mkdir(parents=True, exist_ok=True)
+    for font in (ASSETS / "fonts").glob("*.ttf"):
+        copy = target / font.name
+        if not copy.is_file() or copy.stat().st_size != font.stat().st_size:
+            shutil.copyfile(font, copy)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _stop_on_sigterm() -> Any:
+    """Treat SIGTERM like Ctrl-C while serving; return a function that restores the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    return lambda: signal.signal(signal.SIGTERM, previous)
