@@ -205,6 +205,15 @@ def test_a_long_table_continues_with_its_header_repeated():
     assert tuple(seen) == rows
 
 
+def test_a_numbered_agenda_continues_its_numbers():
+    agenda = tuple(f"Item {i}" for i in range(1, 13))
+    prs = Presentation(io.BytesIO(render_deck(_plan(Slide("Agenda", title="Agenda", bullets=agenda)))))
+    assert _titles(prs) == ["Agenda", "Agenda (cont.)"]
+    second = prs.slides[1].placeholders[1].text_frame.paragraphs
+    starts = [p._p.find(f"{qn('a:pPr')}/{qn('a:buAutoNum')}").get("startAt") for p in second]
+    assert starts == [str(len(agenda) - len(second) + 1)] * len(second)
+
+
 def test_more_than_eight_events_continue_on_a_second_timeline():
     events = tuple(Event(str(1990 + i), f"Event {i}", "", "s") for i in range(11))
     prs = Presentation(io.BytesIO(render_deck(_plan(Slide("Timeline", title="History", events=events)))))
@@ -254,6 +263,26 @@ def test_table_cells_header_and_alignment(sample):
     assert grid.cell(1, 1).text_frame.paragraphs[0].alignment == PP_ALIGN.RIGHT
     assert grid.cell(1, 2).text_frame.paragraphs[0].alignment == PP_ALIGN.LEFT
     assert str(grid.cell(0, 0).fill.fore_color.rgb) == "0B4F6C"
+
+
+def test_estimates_are_hatched_and_starred_like_the_briefing(sample):
+    chart = next(shape.chart for shape in sample.slides[3].shapes if shape.has_chart)
+    label = chart.plots[0].series[0].points[1].data_label._dLbl
+    assert label.find(qn("c:numFmt")).get("formatCode") == '#,##0"*"'
+    xml = chart._chartSpace.xml
+    assert "<a:pattFill" in xml
+    texts = [shape.text_frame.text for shape in sample.slides[3].shapes if shape.has_text_frame]
+    assert "* Estimate, derived from other reported figures" in " ".join(texts)
+
+
+def test_short_table_columns_are_not_squeezed_by_a_long_one():
+    rows = tuple((f"Item {i}", "a long description that has to wrap " * 6, f"{i:,}") for i in range(3))
+    table = TableSpec("", ("Item", "Description", "Value"), rows, (False, False, True))
+    prs = Presentation(io.BytesIO(render_deck(_plan(Slide("Table", title="Items", table=table)))))
+    grid = next(shape.table for shape in prs.slides[0].shapes if shape.has_table)
+    size = grid.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
+    assert grid.columns[0].width >= textfit.text_width("Item 0", size)
+    assert len(textfit.wrap("Item 0", grid.columns[0].width - textfit.EMU_PER_INCH // 5, size)) == 1
 
 
 def test_key_figures_timeline_and_quote_show_their_text(sample):

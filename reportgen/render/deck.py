@@ -162,6 +162,8 @@ def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, nu
                 size = page.body_size or deck_pages.BODY_SIZES.get(slide.layout, deck_pages.DEFAULT_BODY_SIZES)[0]
                 _write(placeholder, items, deck_pages.bullet_style(size, indent),
                        plain=page.lead if field == "bullets" else 0)
+                if field == "bullets" and page.start:
+                    _continue_numbering(placeholder, base, prs, page.start, page.lead)
             continue
         texts = deck_pages.paragraphs(_field_text(slide, field))
         if not texts:
@@ -175,6 +177,28 @@ def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, nu
             raise ReportgenError(f"slide {number} ('{slide.title}'): the {field} does not fit its "
                                  f"box even at {smallest} pt; shorten it")
         _write(placeholder, texts, style.at(size), plain=len(texts))
+
+
+def _continue_numbering(placeholder, base, prs: Presentation, done: int, plain: int) -> None:
+    """Start a numbered list at done + 1 on a continuation slide (bullets stay as they are)."""
+    auto = base._element.find(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:buAutoNum')}")
+    if auto is None:
+        auto = prs.slide_master._element.find(
+            f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}/{qn('a:buAutoNum')}")
+    if auto is None:
+        return
+    for paragraph in placeholder.text_frame.paragraphs[plain:]:
+        numbering = parse_xml(f'<a:buAutoNum {nsdecls("a")} type="{auto.get("type")}" '
+                              f'startAt="{done + 1}"/>')
+        properties = paragraph._p.get_or_add_pPr()
+        properties.insert(_bullet_position(properties), numbering)
+
+
+def _bullet_position(properties) -> int:
+    """Return where a bullet element goes among a:pPr's children (after spacing, before tabs)."""
+    before = {qn(tag) for tag in ("a:lnSpc", "a:spcBef", "a:spcAft", "a:buClrTx", "a:buClr",
+                                  "a:buSzTx", "a:buSzPct", "a:buSzPts", "a:buFontTx", "a:buFont")}
+    return sum(1 for child in properties if child.tag in before)
 
 
 def _field_text(slide: Slide, field: str) -> str:

@@ -12,7 +12,7 @@ import math
 
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_PATTERN
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.chart import XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.text import PP_ALIGN
@@ -182,18 +182,20 @@ def _style_axes(chart: Chart, spec: ChartSpec, theme: Theme, low: float, high: f
 def _style_series(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     plot = chart.plots[0]
     series = plot.series[0]
-    lighter = tint(theme.accent, 0.55)
     if spec.type in ("column", "bar"):
         plot.gap_width = 60
         plot.vary_by_categories = False
         series.invert_if_negative = False
         series.format.fill.solid()
         series.format.fill.fore_color.rgb = rgb(theme.accent)
-        for index, derived in enumerate(spec.derived):
-            if derived:
-                point = series.points[index]
-                point.format.fill.solid()
-                point.format.fill.fore_color.rgb = rgb(lighter)
+        for index in _estimates(spec):
+            fill = series.points[index].format.fill
+            fill.patterned()  # hatched, as the briefing draws estimates
+            fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            fill.fore_color.rgb = rgb(tint(theme.accent, 0.45))
+            fill.back_color.rgb = rgb(tint(theme.accent, 0.8))
+            series.points[index].format.line.color.rgb = rgb(theme.accent)
+            series.points[index].format.line.width = Pt(1)
     else:
         series.smooth = False
         series.format.line.color.rgb = rgb(theme.accent)
@@ -203,12 +205,13 @@ def _style_series(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
         series.marker.format.fill.solid()
         series.marker.format.fill.fore_color.rgb = rgb(theme.accent)
         series.marker.format.line.color.rgb = rgb("FFFFFF")
-        for index, derived in enumerate(spec.derived):
-            if derived:
-                marker = series.points[index].marker
-                marker.format.fill.solid()
-                marker.format.fill.fore_color.rgb = rgb("FFFFFF")
-                marker.format.line.color.rgb = rgb(theme.accent)
+        for index in _estimates(spec):
+            marker = series.points[index].marker
+            marker.style = XL_MARKER_STYLE.CIRCLE
+            marker.size = 8
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = rgb("FFFFFF")
+            marker.format.line.color.rgb = rgb(theme.accent)
     labels = series.data_labels
     labels.show_value = True
     labels.number_format = spec.number_format
@@ -217,8 +220,40 @@ def _style_series(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.font.size = Pt(LABEL_PT)
     labels.font.bold = True
     labels.font.color.rgb = rgb(theme.text)
+    position = XL_LABEL_POSITION.ABOVE if spec.type == "line" else XL_LABEL_POSITION.OUTSIDE_END
+    _star_estimates(series, spec, theme, position)
     if spec.type == "line" and len(plot.series) > 1:
         _style_reference_series(plot.series[1], spec)
+
+
+def _estimates(spec: ChartSpec) -> list[int]:
+    return [index for index, derived in enumerate(spec.derived) if derived]
+
+
+def starred_format(number_format: str) -> str:
+    """Return *number_format* with a star after the number, in every section of the format."""
+    return ";".join(f'{section}"*"' for section in number_format.split(";"))
+
+
+def _star_estimates(series, spec: ChartSpec, theme: Theme, position: XL_LABEL_POSITION | None,
+                    with_category: bool = False) -> None:
+    """Label estimates '439.8*': a number format of their own, so labels stay live values."""
+    for index in _estimates(spec):
+        label = series.points[index].data_label
+        label.font.size = Pt(LABEL_PT)
+        label.font.bold = True
+        label.font.color.rgb = rgb(theme.text)
+        if position is not None:
+            label.position = position
+        element = label._get_or_add_dLbl()
+        for old in element.findall(qn("c:numFmt")):
+            element.remove(old)
+        fmt = parse_xml(f'<c:numFmt {nsdecls("c")} formatCode="" sourceLinked="0"/>')
+        fmt.set("formatCode", starred_format(spec.number_format))
+        element.find(qn("c:idx")).addnext(fmt)
+        if with_category:
+            element.find(qn("c:showCatName")).set("val", "1")
+            _set_separator(element, "\n")
 
 
 def _style_reference_series(series, spec: ChartSpec) -> None:
@@ -290,6 +325,8 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.show_value = True
     labels.font.size = Pt(LABEL_PT)
     labels.font.bold = True
+    is_pie = spec.type == "pie"
+    _star_estimates(series, spec, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None, is_pie)
     if spec.type == "pie":
         labels.show_category_name = True
         labels.position = XL_LABEL_POSITION.OUTSIDE_END

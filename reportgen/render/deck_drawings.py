@@ -20,8 +20,8 @@ from pptx.util import Emu, Pt
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
-from reportgen.textfit import (EMU_PER_INCH, TextStyle, fit_size, line_height, paragraph_height,
-                               text_width, wrap)
+from reportgen.textfit import (EMU_PER_INCH, box_width, TextStyle, fit_size, line_height, paragraph_height,
+                               wrap)
 
 GAP = EMU_PER_INCH // 4
 HAIRLINE = "D0D5DB"
@@ -153,7 +153,8 @@ def draw_key_figures(shapes: SlideShapes, region: Region, figures: Sequence[Figu
     gap = EMU_PER_INCH * 3 // 10
     pad = EMU_PER_INCH // 4
     bar = EMU_PER_INCH // 14
-    card_w = (region.w - gap * (columns - 1)) // columns
+    card_w = min((region.w - gap * (columns - 1)) // columns, EMU_PER_INCH * 4)
+    left = region.x + (region.w - (card_w * columns + gap * (columns - 1))) // 2
     most_h = (region.h - gap * (rows - 1)) // rows
     inner_w, inner_most_h = card_w - 2 * pad, most_h - 2 * pad - bar
     size = _number_size(figures, inner_w, inner_most_h * 45 // 100)
@@ -163,7 +164,7 @@ def draw_key_figures(shapes: SlideShapes, region: Region, figures: Sequence[Figu
     top = region.y + (region.h - (card_h * rows + gap * (rows - 1))) // 2
     for index, paras in enumerate(texts):
         row, column = divmod(index, columns)
-        card = Region(region.x + column * (card_w + gap), top + row * (card_h + gap), card_w, card_h)
+        card = Region(left + column * (card_w + gap), top + row * (card_h + gap), card_w, card_h)
         add_rect(shapes, card, tint(theme.accent, 0.9), f"Card {index + 1}")
         add_rect(shapes, Region(card.x, card.y, card.w, bar), theme.accent, f"Card {index + 1} accent")
         inner = Region(card.x + pad, card.y + bar + pad, inner_w, card_h - bar - 2 * pad)
@@ -268,29 +269,47 @@ def table_style(size: float, header: bool = False) -> TextStyle:
 
 
 def column_widths(table: TableSpec, width: int, size: float) -> list[int]:
-    """Return column widths summing to *width*: each column's natural width, squeezed fairly."""
+    """Return column widths summing to *width* EMU, as a browser's automatic table layout would.
+
+    Columns narrower than a fair share keep their natural (one-line) width; the wide ones share
+    what is left, never below their longest word. Spare width goes to the text columns.
+    """
+    count = len(table.columns)
     cells = [table.columns, *table.rows]
     natural, minimum = [], []
-    for col in range(len(table.columns)):
+    for col in range(count):
         texts = [(row[col] if col < len(row) else "", i == 0) for i, row in enumerate(cells)]
         natural.append(max(_cell_width(t, size, h) for t, h in texts) + 2 * CELL_PAD_X)
         minimum.append(max(_longest_word(t, size, h) for t, h in texts) + 2 * CELL_PAD_X)
-    total = sum(natural)
-    if total <= width:
-        return _scale_to(natural, width)
-    # Squeeze the wide columns first, never below their longest word.
-    widths = list(natural)
-    for _ in range(len(widths)):
-        excess = sum(widths) - width
-        if excess <= 0:
+    if sum(natural) <= width:
+        text_columns = [i for i in range(count) if not (i < len(table.numeric) and table.numeric[i])]
+        return _share(natural, text_columns or list(range(count)), width)
+    fixed: set[int] = set()
+    while len(fixed) < count:
+        flexible = [i for i in range(count) if i not in fixed]
+        fair = (width - sum(natural[i] for i in fixed)) // len(flexible)
+        narrow = {i for i in flexible if natural[i] <= fair}
+        if not narrow:
             break
-        flexible = [i for i, w in enumerate(widths) if w > minimum[i]]
-        if not flexible:
-            break
-        room = sum(widths[i] - minimum[i] for i in flexible)
-        for i in flexible:
-            widths[i] -= min(widths[i] - minimum[i], excess * (widths[i] - minimum[i]) // max(room, 1) + 1)
-    return _scale_to(widths, width)
+        fixed |= narrow
+    widths = [natural[i] if i in fixed else minimum[i] for i in range(count)]
+    if sum(widths) > width:
+        return _scale_to(widths, width)  # not even the longest words fit: words will break
+    flexible = [i for i in range(count) if i not in fixed]
+    return _share(widths, flexible, width, weights=natural)
+
+
+def _share(widths: list[int], receivers: list[int], width: int,
+           weights: list[int] | None = None) -> list[int]:
+    """Return *widths* with the spare width given to *receivers* in proportion to *weights*."""
+    weights = weights or widths
+    spare = width - sum(widths)
+    total = sum(weights[i] for i in receivers) or 1
+    result = list(widths)
+    for i in receivers:
+        result[i] += spare * weights[i] // total
+    result[receivers[-1]] += width - sum(result)
+    return result
 
 
 def _scale_to(widths: list[int], width: int) -> list[int]:
@@ -301,11 +320,11 @@ def _scale_to(widths: list[int], width: int) -> list[int]:
 
 
 def _cell_width(text: str, size: float, header: bool) -> int:
-    return max((text_width(line, size, header) for line in text.split("\n")), default=0)
+    return max((box_width(line, size, header) for line in text.split("\n")), default=0)
 
 
 def _longest_word(text: str, size: float, header: bool) -> int:
-    return max((text_width(word, size, header) for word in text.split()), default=0)
+    return max((box_width(word, size, header) for word in text.split()), default=0)
 
 
 def row_height(cells: Sequence[str], widths: Sequence[int], size: float, header: bool = False) -> int:

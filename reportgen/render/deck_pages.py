@@ -41,6 +41,7 @@ TEXT_PLACES = {
 }
 TEXT_SIZES = {"subtitle": (22, 16), "text": (20, 14), "quote": (28, 18), "attribution": (16, 12)}
 TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12)}
+ESTIMATE_NOTE = "* Estimate, derived from other reported figures"
 SMALL = TextStyle(11)
 CAPTION = TextStyle(16, bold=True)
 
@@ -54,6 +55,7 @@ class Page:
     table_size: float = 0.0
     lead: int = 0  # how many of the first bullets are plain paragraphs (the slide's text)
     widths: tuple[int, ...] = ()  # table column widths, shared by a table's pages
+    start: int = 0  # bullets shown on earlier pages: a numbered list continues its numbers
 
 
 # --- geometry read from the layout -------------------------------------------------------
@@ -178,11 +180,12 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
                    for field, chunk in pages.items()}
         parts.append(replace(slide, **changes, **({} if "text" in places else {"text": ""})))
     result = _continued(slide, parts, body_size=size)
-    remaining = len(lead)
+    remaining, numbered = len(lead), 0
     for index, page in enumerate(result):
         shown = min(remaining, len(page.slide.bullets))
-        result[index] = replace(page, lead=shown)
+        result[index] = replace(page, lead=shown, start=numbered)
         remaining -= shown
+        numbered += len(page.slide.bullets) - shown
     return result
 
 
@@ -264,10 +267,7 @@ def chart_texts(slide: Slide, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
     assert spec is not None
     lines = []
     if any(spec.derived):
-        marks = "Hollow markers" if spec.type == "line" else "Lighter bars"
-        if spec.type in ("pie", "doughnut"):
-            marks = "Some values"
-        lines.append(f"{marks}: derived from other figures, not reported directly.")
+        lines.append(ESTIMATE_NOTE)
     lines.append(spec.source)
     return _caption(spec.title, slide, plan.theme.text), _small_lines(lines, plan.theme.muted)
 
