@@ -9,7 +9,6 @@ import ipaddress
 import json
 import mimetypes
 import re
-import shutil
 import signal
 import socket
 import threading
@@ -19,7 +18,7 @@ from typing import IO, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import ExitStatus, ReportgenError
-from .preview.session import Log, PreviewSession
+from .preview.session import Log, PreviewSession, copy_fonts
 
 STATIC = Path(__file__).parent / "preview" / "static"
 STATIC_FILES = {"preview.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
@@ -62,7 +61,7 @@ def serve(
             raise ReportgenError("no audiences found in content/audiences/", root)
         session.default_audience = names[0][0]
     server = make_server(session, host, port)
-    _copy_fonts(session.out / "fonts")
+    copy_fonts(session.out / "fonts")  # the slides are set in Carlito, the charts in Source Sans
     threads = [
         threading.Thread(target=session.run, name="preview-builder", daemon=True),
         threading.Thread(target=watch_project, args=(session,), name="preview-watcher", daemon=True),
@@ -316,17 +315,6 @@ def _inline_project_images(html: str, root: Path) -> str:
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
 
     return _FILE_URI.sub(inline, html)
-
-
-def _copy_fonts(target: Path) -> None:
-    """Put the shipped fonts in the preview folder for the slides (they are drawn in Carlito)."""
-    from .templates import ASSETS
-
-    target.mkdir(parents=True, exist_ok=True)
-    for font in (ASSETS / "fonts").glob("*.ttf"):
-        copy = target / font.name
-        if not copy.is_file() or copy.stat().st_size != font.stat().st_size:
-            shutil.copyfile(font, copy)
 
 
 def _is_loopback(host: str) -> bool:

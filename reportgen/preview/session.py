@@ -249,7 +249,7 @@ class PreviewSession:
         return view
 
     def _render(self, audience: str) -> tuple[str, str, str, int]:
-        from ..build import build, plan_jobs
+        from ..build import plan_jobs, render_job, write_atomic
         from ..project import load_project
         from .slides import slides_html
 
@@ -260,8 +260,14 @@ class PreviewSession:
         # Validate the briefing and the deck plan together so every problem shows at once.
         jobs = plan_jobs(project, [audience], ["html", "pptx"])
         plan = next(job.plan for job in jobs if job.plan is not None)
-        result = build(self.root, audiences=[audience], formats=["html"], out_dir=self.out / "live")
-        output = result.outputs[0]
+        html_job = next(job for job in jobs if job.format == "html")
+        # The same bytes `reportgen build -f html` writes: the HTML the PDF is laid out from.
+        data, output = render_job(html_job)
+        target = self.out / "live" / output.path
+        if not _same_bytes(target, data):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy_fonts(target.parent / "assets" / "fonts")
+            write_atomic(target, data)
         return f"live/{output.path}", output.sha256[:12], slides_html(plan), len(plan.slides)
 
     def _failed(self, audience: str, generation: int, lines: list[str]) -> View:
@@ -386,6 +392,24 @@ class _Downloads:
         if fmt == "pdf":
             pages = page_images(session.out / download.path, session.out / "pages" / audience, download.sha[:12], session.out)
         return download, pages
+
+
+def copy_fonts(target: Path) -> None:
+    """Put the shipped fonts in *target*, where the briefing's HTML and the slides look for them."""
+    from ..templates import ASSETS
+
+    target.mkdir(parents=True, exist_ok=True)
+    for font in (ASSETS / "fonts").glob("*.ttf"):
+        copy = target / font.name
+        if not copy.is_file() or copy.stat().st_size != font.stat().st_size:
+            shutil.copyfile(font, copy)
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _manifest_entry(out: Path, audience: str, fmt: str) -> dict | None:

@@ -10,9 +10,10 @@ from html import escape
 
 from ..model import DeckPlan, Slide, Theme
 
-# Chart and timeline drawing size in mm: the body area of a 16:9 slide below its title.
-_CHART_MM = (230.0, 100.0)
-_TIMELINE_MM = (230.0, 85.0)
+# Nominal drawing sizes in mm, smaller than the slide's body so that the charts' 8 pt labels
+# come out near the deck's own chart text once the SVG is scaled up to fill it.
+_CHART_MM = (150.0, 66.0)
+_TIMELINE_MM = (150.0, 60.0)
 _FULL_BLEED = {"Title", "Closing", "Section"}
 
 
