@@ -1,7 +1,8 @@
-"""Render a DeckPlan as a native PowerPoint deck: the master's layouts, measured text, native charts.
+"""Render a DeckPlan as a native PowerPoint deck: the master's layouts, measured text, charts.
 
-Each planned slide becomes one or more slides (see ``deck_pages``). Every text is measured with Carlito's metrics and sized or paged so that it stays inside its
-box; placeholders left empty are removed. The same plan always gives the same bytes.
+Each planned slide becomes one or more slides (see ``deck_pages``). Every text is measured
+with Carlito's metrics and sized or paged so that it stays inside its box; placeholders left
+empty are removed. The same plan always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -77,9 +78,10 @@ def _layouts_by_name(prs: Presentation) -> dict[str, SlideLayout]:
 
 # --- building one slide ------------------------------------------------------------------
 
-def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int, plan: DeckPlan,
-                 prs: Presentation) -> None:
+def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int,
+                 plan: DeckPlan, prs: Presentation) -> None:
     slide = page.slide
+    region = deck_pages.content_region(layout, prs)
     _set_title(added, layout, slide, number)
     shown_source = ""
     if slide.chart is not None:
@@ -87,11 +89,9 @@ def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, n
     elif slide.table is not None:
         shown_source = _build_table(added, layout, page, prs, plan)
     elif slide.figures:
-        deck_drawings.draw_key_figures(added.shapes, deck_pages.content_region(layout, prs), slide.figures,
-                                       plan.theme)
+        deck_drawings.draw_key_figures(added.shapes, region, slide.figures, plan.theme)
     elif slide.events:
-        deck_drawings.draw_timeline(added.shapes, deck_pages.content_region(layout, prs), slide.events,
-                                    plan.theme)
+        deck_drawings.draw_timeline(added.shapes, region, slide.events, plan.theme)
     _fill_texts(added, layout, page, number, prs)
     if slide.layout != "Title":
         source = "" if slide.source.strip() == shown_source.strip() else slide.source
@@ -159,7 +159,7 @@ def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, nu
             items = getattr(slide, field)
             if items:
                 indent = deck_pages.bullet_indent(base, prs)
-                size = page.body_size or deck_pages.BODY_SIZES.get(slide.layout, deck_pages.DEFAULT_BODY_SIZES)[0]
+                size = page.body_size or deck_pages.body_sizes(slide.layout)[0]
                 _write(placeholder, items, deck_pages.bullet_style(size, indent),
                        plain=page.lead if field == "bullets" else 0)
                 if field == "bullets" and page.start:
@@ -168,7 +168,7 @@ def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, nu
         texts = deck_pages.paragraphs(_field_text(slide, field))
         if not texts:
             continue
-        largest, smallest = deck_pages.TEXT_SIZES_BY_LAYOUT.get((slide.layout, field), deck_pages.TEXT_SIZES[field])
+        largest, smallest = deck_pages.text_sizes(slide.layout, field)
         style = TextStyle(largest, italic=field == "quote",
                           line_spacing=1.05 if field == "quote" else 1.0, space_before=largest / 2)
         area = deck_pages.text_area(base)

@@ -35,7 +35,6 @@ CHART_TYPES = {
     "pie": XL_CHART_TYPE.PIE,
     "doughnut": XL_CHART_TYPE.DOUGHNUT,
 }
-REFERENCE_COLOUR = SUPPORT_COLOURS[0]
 LABEL_PT = 14
 AXIS_PT = 14
 _REF = TextStyle(12, bold=True)
@@ -69,7 +68,8 @@ def add_chart(shapes: SlideShapes, placeholder: ChartPlaceholder | None, frame: 
     is_line = spec.type == "line"
     data = chart_data(spec, with_reference=is_line)
     if placeholder is None:
-        graphic = shapes.add_chart(kind, Emu(frame.x), Emu(frame.y), Emu(frame.w), Emu(frame.h), data)
+        graphic = shapes.add_chart(kind, Emu(frame.x), Emu(frame.y), Emu(frame.w), Emu(frame.h),
+                                   data)
     else:
         graphic = placeholder.insert_chart(kind, data)
         graphic.left, graphic.top = Emu(frame.x), Emu(frame.y)
@@ -84,7 +84,7 @@ def add_chart(shapes: SlideShapes, placeholder: ChartPlaceholder | None, frame: 
     _style_axes(chart, spec, theme, low, high)
     _style_series(chart, spec, theme)
     if spec.reference_value is not None:
-        _draw_reference(shapes, frame, inner, spec, low, high)
+        _draw_reference(shapes, frame, inner, spec, low, high, theme)
     return chart
 
 
@@ -216,14 +216,14 @@ def _style_series(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.show_value = True
     labels.number_format = spec.number_format
     labels.number_format_is_linked = False
-    labels.position = XL_LABEL_POSITION.ABOVE if spec.type == "line" else XL_LABEL_POSITION.OUTSIDE_END
+    position = XL_LABEL_POSITION.ABOVE if spec.type == "line" else XL_LABEL_POSITION.OUTSIDE_END
+    labels.position = position
     labels.font.size = Pt(LABEL_PT)
     labels.font.bold = True
     labels.font.color.rgb = rgb(theme.text)
-    position = XL_LABEL_POSITION.ABOVE if spec.type == "line" else XL_LABEL_POSITION.OUTSIDE_END
     _star_estimates(series, spec, theme, position)
     if spec.type == "line" and len(plot.series) > 1:
-        _style_reference_series(plot.series[1], spec)
+        _style_reference_series(plot.series[1], theme)
 
 
 def _estimates(spec: ChartSpec) -> list[int]:
@@ -256,36 +256,41 @@ def _star_estimates(series, spec: ChartSpec, theme: Theme, position: XL_LABEL_PO
             _set_separator(element, "\n")
 
 
-def _style_reference_series(series, spec: ChartSpec) -> None:
+def _style_reference_series(series, theme: Theme) -> None:
     series.smooth = False
     series.marker.style = XL_MARKER_STYLE.NONE
-    series.format.line.color.rgb = rgb(REFERENCE_COLOUR)
+    series.format.line.color.rgb = rgb(_reference_colour(theme))
     series.format.line.width = Pt(1.5)
     series.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
 
 
+def _reference_colour(theme: Theme) -> str:
+    # Neutral and dark: a target must stand apart from the data whatever the accent is.
+    return tint(theme.text, 0.25)
+
+
 def _draw_reference(shapes: SlideShapes, frame: Region, inner: Region, spec: ChartSpec,
-                    low: float, high: float) -> None:
+                    low: float, high: float, theme: Theme) -> None:
     value = spec.reference_value or 0.0
     label = spec.reference_label or f"Reference: {format_number(value)}"
     share = (value - low) / (high - low)
     label_h = line_height(_REF.size)
     if spec.type == "bar":
         x = inner.x + round(inner.w * share)
-        add_line(shapes, x, inner.y - EMU_PER_INCH // 10, x, inner.bottom, REFERENCE_COLOUR, 1.5,
+        add_line(shapes, x, inner.y - EMU_PER_INCH // 10, x, inner.bottom, _reference_colour(theme), 1.5,
                  "Reference line", dashed=True)
         width = min(box_width(label, _REF.size, True), frame.w)
         left = min(max(x - width // 2, frame.x), frame.right - width)
         add_text(shapes, Region(left, frame.y, width, label_h),
-                 [Para(label, _REF, REFERENCE_COLOUR)], name="Reference label", align=PP_ALIGN.CENTER)
+                 [Para(label, _REF, theme.text)], name="Reference label", align=PP_ALIGN.CENTER)
         return
     y = inner.y + round(inner.h * (1 - share))
     if spec.type != "line":  # a line chart draws its reference as a series of its own
-        add_line(shapes, inner.x, y, inner.right, y, REFERENCE_COLOUR, 1.5, "Reference line",
+        add_line(shapes, inner.x, y, inner.right, y, _reference_colour(theme), 1.5, "Reference line",
                  dashed=True)
     width = min(box_width(label, _REF.size, True), inner.w)
     add_text(shapes, Region(inner.right - width, y - label_h - EMU_PER_INCH // 25, width, label_h),
-             [Para(label, _REF, REFERENCE_COLOUR)], name="Reference label", align=PP_ALIGN.RIGHT)
+             [Para(label, _REF, theme.text)], name="Reference label", align=PP_ALIGN.RIGHT)
 
 
 def _set_separator(dlbls, text: str) -> None:

@@ -20,8 +20,8 @@ from pptx.util import Emu, Pt
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
-from reportgen.textfit import (EMU_PER_INCH, box_width, TextStyle, fit_size, line_height, paragraph_height,
-                               wrap)
+from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
+                               paragraph_height, wrap)
 
 GAP = EMU_PER_INCH // 4
 HAIRLINE = "D0D5DB"
@@ -208,7 +208,8 @@ def _card_paras(figure: Figure, size: float, width: int, height: int, theme: The
 
 # --- timeline ----------------------------------------------------------------------------
 
-def draw_timeline(shapes: SlideShapes, region: Region, events: Sequence[Event], theme: Theme) -> None:
+def draw_timeline(shapes: SlideShapes, region: Region, events: Sequence[Event],
+                  theme: Theme) -> None:
     """Draw *events* evenly along a horizontal line, labels alternately above and below."""
     line_y = region.y + region.h // 2
     add_line(shapes, region.x, line_y, region.right, line_y, HAIRLINE, 2.25, "Timeline axis")
@@ -327,7 +328,8 @@ def _longest_word(text: str, size: float, header: bool) -> int:
     return max((box_width(word, size, header) for word in text.split()), default=0)
 
 
-def row_height(cells: Sequence[str], widths: Sequence[int], size: float, header: bool = False) -> int:
+def row_height(cells: Sequence[str], widths: Sequence[int], size: float,
+               header: bool = False) -> int:
     """Return the height of one table row whose cells wrap within *widths*."""
     style = table_style(size, header)
     lines = max((len(wrap(text, w - 2 * CELL_PAD_X, size, style.bold)) for text, w in zip(cells, widths)),

@@ -46,6 +46,16 @@ SMALL = TextStyle(11)
 CAPTION = TextStyle(16, bold=True)
 
 
+def body_sizes(layout_name: str) -> tuple[float, float]:
+    """Return the (largest, smallest) point size of bullets on *layout_name*."""
+    return BODY_SIZES.get(layout_name, DEFAULT_BODY_SIZES)
+
+
+def text_sizes(layout_name: str, field: str) -> tuple[float, float]:
+    """Return the (largest, smallest) point size of a slide's *field* text on *layout_name*."""
+    return TEXT_SIZES_BY_LAYOUT.get((layout_name, field), TEXT_SIZES[field])
+
+
 @dataclass(frozen=True)
 class Page:
     """One slide to add: the planned slide cut down to what this page shows, and its sizes."""
@@ -121,7 +131,8 @@ def content_region(layout: SlideLayout, prs: Presentation) -> Region:
 
 # --- paging ------------------------------------------------------------------------------
 
-def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation, plan: DeckPlan) -> list[Page]:
+def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation,
+                   plan: DeckPlan) -> list[Page]:
     """Return the pages *slide* needs on *layout*: one, or more when its content overflows."""
     if slide.table is not None:
         return _paginate_table(slide, layout, prs, plan)
@@ -156,13 +167,13 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
     lead = paragraphs(slide.text) if "text" not in places else []
     boxes = {}
     for field in ("bullets", "bullets_right"):
-        items = [*lead, *clean(slide.bullets)] if field == "bullets" else list(clean(slide.bullets_right))
+        items = [*lead, *clean(slide.bullets)] if field == "bullets" else [*clean(slide.bullets_right)]
         placeholder = layout_placeholder(layout, places[field]) if field in places else None
         if placeholder is not None and items:
             boxes[field] = (items, text_area(placeholder), bullet_indent(placeholder, prs))
     if not boxes:
         return [Page(slide)]
-    largest, smallest = BODY_SIZES.get(slide.layout, DEFAULT_BODY_SIZES)
+    largest, smallest = body_sizes(slide.layout)
     max_items = MAX_BULLETS.get(slide.layout)
 
     def pages_at(size: float) -> dict[str, list[list[str]]]:
@@ -266,7 +277,7 @@ def chart_texts(slide: Slide, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
     spec = slide.chart
     assert spec is not None
     lines = []
-    if any(spec.derived):
+    if any(spec.derived) and "*" not in spec.source:  # the source line may explain it already
         lines.append(ESTIMATE_NOTE)
     lines.append(spec.source)
     return _caption(spec.title, slide, plan.theme.text), _small_lines(lines, plan.theme.muted)
