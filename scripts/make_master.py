@@ -126,7 +126,7 @@ LAYOUTS: list[tuple[str, str, list[Box], list[Decoration]]] = [
       _body(1, (1.0, 4.15, 10.0, 1.6), size=2000, colour="tx1", bullets="none",
             prompt="Click to add the section's summary"),
       *_footers()],
-     [Decoration("Section accent", (MARGIN, 2.1, 0.09, 3.5), "accent1")]),
+     [Decoration("Section accent", (MARGIN, 2.75, 0.09, 2.5), "accent1")]),
     ("Bullets", "", [_title(), _body(1, BODY_BOX), *_footers()], RULE),
     ("Two content", "",
      [_title(),

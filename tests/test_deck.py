@@ -417,9 +417,13 @@ def test_paginate_balances_pages_and_keeps_order():
 def test_libreoffice_renders_one_page_per_slide(tmp_path, sample_bytes, sample):
     deck = tmp_path / "deck.pptx"
     deck.write_bytes(sample_bytes)
-    profile = f"file:///tmp/lo_profile_{uuid.uuid4().hex}"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=180)
+    profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")  # fresh: no lock shared with other runs
+    try:
+        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                       check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
     info = subprocess.run(["pdfinfo", str(tmp_path / "deck.pdf")], check=True, capture_output=True,
                           text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
