@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -18,6 +19,7 @@ from typing import Callable, Iterable
 from . import __version__
 from .edition import make_edition
 from .errors import ErrorCollector, ReportgenError
+from .incremental import Sources, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
 from .project import load_project
 
@@ -37,6 +39,8 @@ class Job:
     html: str = ""
     edition: Edition | None = None
     plan: DeckPlan | None = None
+    depends: tuple[str, ...] = ()  # project files outside content/ and templates/ it reads
+    source: str = ""  # hash of the files it is made from (see incremental.py)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Output:
     seconds: float
     reused: bool = False
     key: str = ""
+    source: str = ""
+    depends: tuple[str, ...] = ()
 
     def manifest_entry(self) -> dict:
         entry: dict = {"audience": self.audience, "format": self.format, "path": self.path, "sha256": self.sha256, "bytes": self.bytes}
@@ -60,6 +66,9 @@ class Output:
         elif self.format == "pptx":
             entry["slides"] = self.count
         entry["input_hash"] = self.key
+        entry["source_hash"] = self.source
+        if self.depends:
+            entry["depends"] = list(self.depends)
         return entry
 
 
@@ -93,11 +102,12 @@ def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]
         for fmt in formats:
             path = f"{name}/{output_name}.{fmt}"
             if fmt in ("pdf", "html"):
-                key = _hash(fmt, edition.audience.pdf_variant, _without_timestamp(html), _fonts_signature())
-                jobs.append(Job(name, fmt, path, key, html=html, edition=edition))
+                files = referenced_files(html, project.root)
+                key = input_key(fmt, edition.audience.pdf_variant, _without_timestamp(html), *_file_hashes(project.root, files))
+                jobs.append(Job(name, fmt, path, key, html=html, edition=edition, depends=files))
             else:
                 assert plan is not None
-                key = _hash(fmt, repr(_without_created(plan)), _file_hash(plan.master))
+                key = input_key(fmt, repr(_without_created(plan)), _file_hash(plan.master))
                 jobs.append(Job(name, fmt, path, key, plan=plan))
     errors.raise_if_any()
     return jobs
@@ -129,23 +139,34 @@ def build(
     names = _audiences(project, audiences)
     formats = _formats(formats)
     out = Path(out_dir) if out_dir is not None else project.root / "build"
-    planned = plan_jobs(project, names, formats)
     previous = {} if force else _previous_outputs(out)
+    sources = Sources(project.root)
+    wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
     results: dict[str, tuple[bytes | None, Output]] = {}
-    todo = []
-    for job in planned:
-        old = previous.get(job.path)
-        if old and old.get("input_hash") == job.key and _intact(out / job.path, old.get("sha256")):
-            count = old.get("pages", old.get("slides"))
-            results[job.path] = (None, Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key))
-            if progress:
-                progress(results[job.path][1])
-        else:
-            todo.append(job)
-    for data, output in _render_all(todo, jobs, progress):
-        results[output.path] = (data, output)
-    _write_all(out, planned, results, previous)
-    ordered = [results[job.path][1] for job in planned]
+    # Outputs whose source files are unchanged are kept without planning their audience.
+    for name, fmt, path in wanted:
+        old = previous.get(path)
+        depends = _depends(old)
+        if old and depends is not None and old.get("source_hash") == sources.key(name, fmt, depends):
+            _keep(results, out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
+    stale = [name for name in names if any(n == name and path not in results for n, _fmt, path in wanted)]
+    missing = sum(1 for _name, _fmt, path in wanted if path not in results)
+    with _Workers(min(jobs or os.cpu_count() or 1, missing), formats) as workers:
+        planned = plan_jobs(project, stale, formats) if stale else []
+        todo = []
+        for job in planned:
+            if job.path in results:
+                continue
+            depends = sources.depends(job.audience, job.depends)
+            job = dataclasses.replace(job, depends=depends, source=sources.key(job.audience, job.format, depends))
+            old = previous.get(job.path)
+            if not (old and old.get("input_hash") == job.key and _keep(results, out, old, job, progress)):
+                todo.append(job)
+        for data, output in _render_all(todo, workers, progress):
+            results[output.path] = (data, output)
+    written = [Job(name, fmt, path, results[path][1].key) for name, fmt, path in wanted]
+    _write_all(out, written, results, previous)
+    ordered = [results[path][1] for _name, _fmt, path in wanted]
     return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started)
 
 
@@ -168,30 +189,84 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) -> list[tuple[bytes, Output]]:
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+class _Workers:
+    """Render worker processes, started before planning so that their imports overlap it.
+
+    With *count* below 2 there are none and jobs render in this process.
+    """
+
+    def __init__(self, count: int, formats: list[str]) -> None:
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
+        if count > 1:
+            context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context)
+            for _ in range(count):
+                self.pool.submit(_warm_up, tuple(formats))
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _warm_up(formats: tuple[str, ...]) -> None:
+    """Import the renderers in a worker while the parent still plans."""
+    if "pdf" in formats:
+        from .render import briefing  # noqa: F401
+        import weasyprint  # noqa: F401
+    if "pptx" in formats:
+        from .render import deck  # noqa: F401
+
+
+def _render_all(todo: list[Job], workers: _Workers, progress: Progress | None) -> list[tuple[bytes, Output]]:
     done: list[tuple[bytes, Output]] = []
-    if workers == 1 or len(todo) <= 1:
+    if workers.pool is None:
         for job in todo:
             done.append(render_job(job))
             if progress:
                 progress(done[-1][1])
         return done
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     # The heaviest jobs first, so the pool does not end on one long PDF.
     order = sorted(todo, key=lambda job: (job.format != "pdf", -len(job.html)))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(render_job, job) for job in order]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                done.append(future.result())
-                if progress:
-                    progress(done[-1][1])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    futures = [workers.pool.submit(render_job, job) for job in order]
+    try:
+        for future in concurrent.futures.as_completed(futures):
+            done.append(future.result())
+            if progress:
+                progress(done[-1][1])
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
     return done
+
+
+def _output_path(project: Project, audience: str, fmt: str) -> str:
+    return f"{audience}/{project.audiences[audience].output_name or project.config.output_name}.{fmt}"
+
+
+def _depends(entry: dict | None) -> tuple[str, ...] | None:
+    """Return the extra files a manifest entry lists, or None if the list is not usable."""
+    depends = (entry or {}).get("depends", [])
+    if not isinstance(depends, list) or not all(isinstance(name, str) for name in depends):
+        return None
+    if any(name.startswith("/") or ".." in name.split("/") for name in depends):
+        return None
+    return tuple(depends)
+
+
+def _keep(results: dict[str, tuple[bytes | None, Output]], out: Path, old: dict, job: Job, progress: Progress | None) -> bool:
+    """Keep the output *old* describes if its file is intact; return whether it was kept."""
+    if not _intact(out / job.path, old.get("sha256")):
+        return False
+    count = old.get("pages", old.get("slides"))
+    output = Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key, job.source, job.depends)
+    results[job.path] = (None, output)
+    if progress:
+        progress(output)
+    return True
 
 
 def render_job(job: Job) -> tuple[bytes, Output]:
@@ -213,7 +288,7 @@ def render_job(job: Job) -> tuple[bytes, Output]:
         data = _portable_html(job.html).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     seconds = time.perf_counter() - started
-    return data, Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key)
+    return data, Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends)
 
 
 def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict) -> None:
@@ -264,21 +339,12 @@ def _intact(path: Path, sha256: str | None) -> bool:
         return False
 
 
-def _hash(*parts: str) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for part in parts:
-        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
-
-
 def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _fonts_signature() -> str:
-    from .templates import ASSETS
-
-    return ",".join(f"{p.name}:{p.stat().st_size}" for p in sorted((ASSETS / "fonts").glob("*.ttf")))
+def _file_hashes(root: Path, names: tuple[str, ...]) -> list[str]:
+    return [f"{name}:{_file_hash(root / name)}" for name in names]
 
 
 def _without_timestamp(html: str) -> str:

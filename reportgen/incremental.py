@@ -1,0 +1,147 @@
+"""What each output depends on, as hashes: the keys that decide whether a build makes it again.
+
+Every output has two keys, both kept in the manifest:
+
+- its *source key* (``source_hash``) hashes the files it is made from: the whole ``content/``
+  folder (config, sections, data, audiences, images), the audience's template folders
+  (``templates/<audience>/`` and ``templates/base/``), any other project file its briefing points
+  to (listed as ``depends``), reportgen's own files (code, built-in templates, fonts, master) and
+  version, and the versions of the libraries that render it. It is checked before anything is
+  planned, so a build with nothing changed only reads and hashes files.
+- its *input key* (``input_hash``) hashes what the renderer is given: the briefing's HTML and
+  the files it points to, or the deck plan and its master. When a source changed, the
+  audience is planned again, and an output whose input key is the same is still kept: a data
+  file only another audience uses does not rebuild this one.
+
+The build time stamp (``SOURCE_DATE_EPOCH`` or now) is in neither key.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html as html_escapes
+import os
+import re
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote, urlsplit
+
+from . import __version__
+
+PACKAGE = Path(__file__).parent
+# The distributions whose code shapes an output (markup, layout, PDF and deck writing, fonts).
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "weasyprint", "pydyf", "fonttools", "pillow", "python-pptx")
+_REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*"([^"]*)")|(?:\burl\(\s*["']?([^"')]*)["']?\s*\))""")
+
+
+@functools.lru_cache(maxsize=1)
+def toolchain() -> str:
+    """Return a hash of reportgen's own files and version and the rendering libraries' versions."""
+    from importlib import metadata
+
+    digest = hashlib.sha256(f"reportgen {__version__}".encode())
+    for path in _files(PACKAGE):
+        digest.update(b"\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + _digest(path).encode())
+    for name in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"\0{name} {version}".encode())
+    return digest.hexdigest()
+
+
+def input_key(*parts: str) -> str:
+    """Return the input key of an output made from *parts* (texts the renderer is given)."""
+    digest = hashlib.sha256(toolchain().encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class Sources:
+    """The source keys of one build over the project at *root*; each file is read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._folders: dict[Path, str] = {}
+        self._files: dict[str, str] = {}
+
+    def key(self, audience: str, fmt: str, depends: Iterable[str] = ()) -> str:
+        """Return the source key of *audience*'s *fmt* output, which also reads *depends*."""
+        digest = hashlib.sha256(toolchain().encode())
+        digest.update(f"\0{audience}\0{fmt}".encode())
+        for folder in self.folders(audience):
+            digest.update(b"\0" + self._folder(folder).encode())
+        for name in sorted(depends):
+            digest.update(b"\0" + name.encode() + b"\0" + self.file(name).encode())
+        return digest.hexdigest()
+
+    def folders(self, audience: str) -> tuple[Path, ...]:
+        """Return the project folders every output of *audience* depends on as a whole."""
+        return (self.root / "content", self.root / "templates" / audience, self.root / "templates" / "base")
+
+    def file(self, name: str) -> str:
+        """Return the hash of the project file *name* (relative, with '/'), or 'missing'."""
+        if name not in self._files:
+            try:
+                self._files[name] = _digest(self.root / name)
+            except OSError:
+                self._files[name] = "missing"
+        return self._files[name]
+
+    def _folder(self, folder: Path) -> str:
+        if folder not in self._folders:
+            digest = hashlib.sha256(folder.name.encode())
+            for path in _files(folder):
+                name = path.relative_to(self.root).as_posix()
+                digest.update(b"\0" + name.encode() + b"\0" + self.file(name).encode())
+            self._folders[folder] = digest.hexdigest()
+        return self._folders[folder]
+
+    def depends(self, audience: str, names: Iterable[str]) -> tuple[str, ...]:
+        """Return those of *names* that lie outside the folders hashed whole for *audience*."""
+        prefixes = tuple(folder.relative_to(self.root).as_posix() + "/" for folder in self.folders(audience))
+        return tuple(sorted(name for name in set(names) if not name.startswith(prefixes)))
+
+
+def referenced_files(html: str, root: Path) -> tuple[str, ...]:
+    """Return the project files (relative, with '/') that *html* points to: images, logos, CSS.
+
+    URLs are read as WeasyPrint reads them with the project folder as base URL; fragments,
+    data: URLs, remote URLs and files of reportgen itself are left out.
+    """
+    base = root.resolve()
+    found: set[str] = set()
+    for match in _REFERENCE.finditer(html):
+        url = html_escapes.unescape(match.group(1) if match.group(1) is not None else match.group(2)).strip()
+        if not url or url.startswith("#"):
+            continue
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+        elif parts.scheme or url.startswith("//"):
+            continue
+        else:
+            path = base / unquote(parts.path)
+        try:
+            path = path.resolve()
+        except OSError:
+            continue
+        if path.is_relative_to(base) and not path.is_relative_to(PACKAGE) and path.is_file():
+            found.add(path.relative_to(base).as_posix())
+    return tuple(sorted(found))
+
+
+def _files(folder: Path) -> list[Path]:
+    """Return every file under *folder*, in a stable order (none if it does not exist)."""
+    found = []
+    for parent, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        found.extend(Path(parent, name) for name in sorted(files) if not name.endswith(".pyc"))
+    return found
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
