@@ -124,7 +124,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         reference_value=reference.value if reference else None,
         source=source_line(sources, config, any(derived)),
         alt=str(options.get("alt") or ""),
-        number_format="#,##0" if integers else "#,##0.0",
+        number_format=("$" if unit.startswith("USD") else "") + ("#,##0" if integers else "#,##0.0") + ("%" if unit in ("%", "percent") else ""),
         labels=tuple(short_label(figure) for figure in figures),
         source_ids=tuple(dict.fromkeys(sources)),
     )
