@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from markupsafe import Markup
 
 from ..errors import ReportgenError
 from ..markdown import inline_html
-from ..model import Edition, format_date
+from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..templates import ASSETS, PACKAGE_TEMPLATES, render_template, template_environment
 
 FONTS = ASSETS / "fonts"
@@ -26,7 +28,13 @@ _FONT_FACES = (
     ("Source Sans Pro", "SourceSansPro-Semibold.ttf", 600, "normal"),
     ("Source Sans Pro", "SourceSansPro-Bold.ttf", 700, "normal"),
 )
-PAGE_SIZES = {"A4": "A4", "Letter": "letter"}
+# CSS page size and the page's height (the cover fills exactly one page).
+PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
+_CHART_SIZE_MM = (160.0, 72.0)  # drawn at the text column's width, scaled to fit it
+_TIMELINE_SIZE_MM = (160.0, 46.0)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d[\d,.]*%?)\s*(.*)$", re.S)
 
 
 def build_timestamp() -> dt.datetime:
@@ -46,6 +54,18 @@ def font_faces() -> str:
     return "\n".join(rules)
 
 
+def briefing_layout(edition: Edition) -> str:
+    """Return ``"brief"`` (no contents page, sections run on as one summary) or ``"full"``.
+
+    An audience may ask for one with ``pdf: {layout: …}``; otherwise an edition whose every
+    section is at summary depth is a brief.
+    """
+    chosen = getattr(edition.audience, "pdf_layout", "") or "auto"
+    if chosen in ("brief", "full"):
+        return chosen
+    return "brief" if edition.sections and all(s.depth == "summary" for s in edition.sections) else "full"
+
+
 def briefing_context(edition: Edition) -> dict[str, Any]:
     """Return the one context object the briefing templates see."""
     from .. import charts
@@ -59,6 +79,26 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         if not logo_path.is_file():
             raise ReportgenError(f"logo '{theme.logo}' not found", edition.audience.path)
         logo = logo_path.as_uri()
+    page_size, page_height = PAGE_SIZES.get(edition.audience.page_size, PAGE_SIZES["A4"])
+
+    def chart_svg(spec: ChartSpec) -> Markup:
+        # WeasyPrint takes a tagged figure's /Alt from the SVG's <title>: give it the full
+        # description, not just the heading printed above the chart.
+        described = dataclasses.replace(spec, title=spec.alt or charts.alt_text(spec))
+        return Markup(charts.chart_svg(described, theme, *_CHART_SIZE_MM))
+
+    def timeline_svg(events: tuple[Event, ...], title: str = "") -> Markup:
+        return Markup(charts.timeline_svg(events, theme, *_TIMELINE_SIZE_MM, title=timeline_alt(events, title)))
+
+    def figure_caption(figure: Figure) -> str:
+        """Return a key figure's label, naming its dataset when the label alone says little."""
+        if _WORD.search(_PARENTHESES.sub("", figure.label)):  # "2023" or "Q4 (est.)" says little
+            return figure.label
+        for dataset in edition.data.values():
+            if any(candidate is figure or candidate == figure for candidate in dataset.figures):
+                return f"{dataset.title}, {figure.label}"
+        return figure.label
+
     return {
         "report": edition.config,
         "audience": edition.audience,
@@ -69,19 +109,48 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "labels": edition.labels,
         "theme": theme,
         "logo": logo,
-        "page_size": PAGE_SIZES.get(edition.audience.page_size, "A4"),
+        "layout": briefing_layout(edition),
+        "page_size": page_size,
+        "page_height": page_height,
         "report_date": format_date(edition.config.date),
         "created": build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "font_faces": Markup(font_faces()),
-        "chart_svg": lambda spec: Markup(charts.chart_svg(spec, theme)),
-        "timeline_svg": lambda events: Markup(charts.timeline_svg(events, theme)),
+        "chart_svg": chart_svg,
+        "timeline_svg": timeline_svg,
+        "figure_caption": figure_caption,
+        "figure_parts": figure_parts,
     }
+
+
+def timeline_alt(events: tuple[Event, ...], title: str = "") -> str:
+    """Return a timeline's description for screen readers: its span, then every event."""
+    if not events:
+        return title
+    years = sorted(event.year for event in events)
+    head = f"{title}. " if title else ""
+    span = f"Timeline, {years[0]} to {years[-1]}: " if years[0] != years[-1] else f"Timeline, {years[0]}: "
+    return head + span + "; ".join(f"{format_date(e.date)}, {e.title}" for e in events) + "."
+
+
+def figure_parts(figure: Figure) -> tuple[str, str, str]:
+    """Split a figure's text around its number: ('over', '3,000', 'students'), ('', '$563', 'million')."""
+    match = _FIGURE_NUMBER.match(figure.text)
+    if not match:
+        return "", figure.text, ""
+    return match.group(1).strip(), match.group(2), match.group(3).strip()
+
+
+def _css_string(text: object) -> Markup:
+    """Return *text* as a quoted CSS string (for labels used in generated content)."""
+    escaped = "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in str(text))
+    return Markup(f'"{escaped}"')
 
 
 def briefing_html(edition: Edition) -> str:
     """Render the edition's briefing to HTML through its template folders."""
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
+    env.filters["css_string"] = _css_string
     return render_template(env, "briefing.html.j2", briefing_context(edition))
 
 

@@ -1,0 +1,395 @@
+"""The PDF briefing, checked on the built PDFs: pages, contents, outline, metadata, tags, fonts.
+
+The repository's own project is built once per session (the ``repo_build`` fixture, with
+SOURCE_DATE_EPOCH fixed); small variants of tests/projects/minimal cover the page-size and
+PDF/A options and long tables. Assertions are on text per page and PDF structure, never bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from reportgen.build import build
+from reportgen.edition import make_edition
+from reportgen.project import load_project
+from reportgen.render.briefing import briefing_html
+
+REPO = Path(__file__).parent.parent
+AUDIENCES = ("government", "business", "academic", "executive")
+FULL = ("government", "business", "academic")  # the audiences with a contents page
+BUILT_AT = dt.datetime(2024, 9, 30, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH of repo_build
+SHIPPED_FONTS = ("Source-Serif-Pro", "Source-Sans-Pro")
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def page_texts(path: Path, layout: bool = True) -> tuple[str, ...]:
+    """Return the text of each page: laid out line by line as printed (pdftotext -layout),
+    or in the order it was written (pdftotext -raw), so a key figure set in two sizes reads as one."""
+    command = ["pdftotext", "-layout" if layout else "-raw"]
+    text = subprocess.run(command + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return tuple(text.split("\f")[:-1])
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def outline(path: Path) -> list[tuple[int, str, int]]:
+    """Return the bookmarks as (level, title, 1-based page), in order."""
+    reader = PdfReader(path)
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def contents_entries(path: Path) -> tuple[int, list[tuple[str, str, int]]]:
+    """Return the contents page's index and its entries as (number or '', title, page)."""
+    pages = page_texts(path)
+    index = next(i for i, text in enumerate(pages) if any(line.strip() == "Contents" for line in text.splitlines()))
+    entries = []
+    for line in pages[index].splitlines():
+        match = re.match(r"^\s*(?:(\d{2})\s+)?(\S.*?)[\s.]*(?:\. ){3,}[\s.]*(\d+)\s*$", line)
+        if match:
+            entries.append((match.group(1) or "", match.group(2).rstrip(" ."), int(match.group(3))))
+    return index, entries
+
+
+def heading_on(page: str, number: str, title: str) -> bool:
+    """Whether *page* shows the heading *title* (with its section number, when it has one)."""
+    if number:
+        return f"{number} {title}" in flat(page)
+    return any(line.strip() == title for line in page.splitlines())
+
+
+def struct_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """Return every element of the PDF's structure tree."""
+    elements, seen = [], set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                return
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                visit(kid)
+        elif isinstance(node, DictionaryObject):
+            if node.get("/Type") == "/StructElem" or "/S" in node:
+                elements.append(node)
+            if "/K" in node:
+                visit(node["/K"])
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"])
+    return elements
+
+
+def fonts(reader: PdfReader) -> list[DictionaryObject]:
+    """Return every font used on any page, including inside form XObjects (charts, logos)."""
+    found, seen = [], set()
+
+    def visit(resources: object) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            return
+        for reference in (resources.get("/Font") or {}).values():
+            if reference.idnum not in seen:
+                seen.add(reference.idnum)
+                found.append(reference.get_object())
+        for reference in (resources.get("/XObject") or {}).values():
+            xobject = reference.get_object()
+            if reference.idnum not in seen and xobject.get("/Subtype") == "/Form":
+                seen.add(reference.idnum)
+                visit(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def embedded(font: DictionaryObject) -> bool:
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def build_variant(project: Path, audience: str, pdf_options: str, out: Path) -> Path:
+    """Add *pdf_options* (YAML) to an audience of a sample project copy, build its PDF."""
+    audience_file = project / "content" / "audiences" / f"{audience}.yaml"
+    audience_file.write_text(audience_file.read_text(encoding="utf-8") + pdf_options, encoding="utf-8")
+    build(project, audiences=[audience], formats=["pdf"], out_dir=out)
+    return next((out / audience).glob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def pdfs(repo_build):
+    return {audience: repo_build / audience / "kz-tm-partnership.pdf" for audience in AUDIENCES}
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(REPO)
+
+
+# --- contents and outline -------------------------------------------------------------
+
+@needs_poppler
+@pytest.mark.parametrize("audience", FULL)
+def test_each_contents_number_is_the_page_where_its_heading_stands(pdfs, project, audience):
+    path = pdfs[audience]
+    pages = page_texts(path)
+    index, entries = contents_entries(path)
+    edition = make_edition(project, audience)
+    expected = [edition.labels["summary"]] + [s.title for s in edition.sections] + [edition.labels["sources"]]
+    assert [title for _, title, _ in entries] == expected
+    for number, title, printed in entries:
+        shown = [i + 1 for i in range(index + 1, len(pages)) if heading_on(pages[i], number, title)]
+        assert shown, f"{audience}: heading {title!r} not found after the contents page"
+        assert printed == shown[0], f"{audience}: contents says {title!r} is on page {printed}, it is on page {shown[0]}"
+
+
+@needs_poppler
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_bookmarks_land_on_the_pages_of_their_headings(pdfs, audience):
+    pages = page_texts(pdfs[audience])
+    marks = outline(pdfs[audience])
+    assert marks, "the PDF has no bookmarks"
+    for level, title, page in marks:
+        assert flat(title) in flat(pages[page - 1]), f"{audience}: bookmark {title!r} points to page {page}, which does not show it"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_sections_are_level_one_bookmarks_and_their_subheadings_level_two(pdfs, project, audience):
+    marks = outline(pdfs[audience])
+    top = [title for level, title, _ in marks if level == 1]
+    edition = make_edition(project, audience)
+    for section in edition.sections:
+        assert section.title in top
+    assert edition.labels["summary"] in top and edition.labels["sources"] in top
+    if audience == "government":
+        titles = [(level, title) for level, title, _ in marks]
+        politics = titles.index((1, "Political and security cooperation"))
+        assert titles[politics + 1] == (2, "Mutual support on international platforms")
+
+
+@pytest.mark.parametrize("audience", FULL)
+def test_contents_numbers_agree_with_the_bookmarks(pdfs, audience):
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    _, entries = contents_entries(pdfs[audience])
+    marks = {title: page for level, title, page in outline(pdfs[audience]) if level == 1}
+    for _, title, printed in entries:
+        assert marks[title] == printed, title
+
+
+# --- pages ----------------------------------------------------------------------------
+
+@needs_poppler
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_body_pages_are_numbered_and_headed_and_the_cover_is_not(pdfs, project, audience):
+    pages = page_texts(pdfs[audience])
+    total = len(pages)
+    assert "Page 1 of" not in pages[0]
+    assert not pages[0].lstrip().startswith(project.config.title)  # no running header on the cover
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in flat(text), f"{audience}: page {number} has no page number"
+        assert text.lstrip().startswith(project.config.title), f"{audience}: page {number} has no running header"
+
+
+@needs_poppler
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_cover_shows_title_audience_date_organisation_and_key_figures(pdfs, project, audience):
+    cover = flat(page_texts(pdfs[audience], layout=False)[0])
+    edition = make_edition(project, audience)
+    for text in (project.config.title, project.config.subtitle, edition.audience.title.upper(),
+                 "30 September 2024", project.config.organisation.upper()):
+        assert text in cover
+    assert [figure.text for figure in edition.key_figures] == ["$563 million", "1.3 million tonnes", "over 3,000 students", "about 80 documents"]
+    for figure in edition.key_figures:
+        assert figure.text in cover
+    assert "Trade, 2023" in cover  # a bare "2023" label is completed with its dataset's title
+
+
+@needs_poppler
+def test_the_summary_is_built_from_the_sections_one_line_summaries(pdfs, project):
+    edition = make_edition(project, "government")
+    pages = page_texts(pdfs["government"])
+    index = next(i for i, page in enumerate(pages) if any(line.strip() == "In brief" for line in page.splitlines()))
+    summary = flat(page_texts(pdfs["government"], layout=False)[index])
+    for section in edition.sections:
+        assert f"{section.title}." in summary
+    assert "$563 million" in summary  # and the key figures
+
+
+def test_an_audience_whose_sections_are_all_summaries_gets_a_brief_without_contents(pdfs):
+    reader = PdfReader(pdfs["executive"])
+    assert 2 <= len(reader.pages) <= 3  # the cover and one or two pages
+    assert "Contents" not in [title for _, title, _ in outline(pdfs["executive"])]
+    assert "Contents" in [title for _, title, _ in outline(pdfs["government"])]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_text_falls_outside_the_page(pdfs, audience):
+    html = subprocess.run(["pdftotext", "-bbox", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        width, height = float(page.group(1)), float(page.group(2))
+        for word in re.finditer(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)', page.group(3)):
+            x0, y0, x1, y1 = map(float, word.groups()[:4])
+            assert -0.5 <= x0 and x1 <= width + 0.5 and -0.5 <= y0 and y1 <= height + 0.5, f"{audience}: {word.group(5)!r} is off the page"
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="pdfimages is not installed")
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_image_has_an_absurd_resolution(pdfs, audience):
+    listing = subprocess.run(["pdfimages", "-list", str(pdfs[audience])], capture_output=True, text=True, check=True).stdout
+    for row in listing.splitlines()[2:]:
+        columns = row.split()
+        width, height, x_ppi, y_ppi = int(columns[3]), int(columns[4]), int(columns[12]), int(columns[13])
+        assert width * height <= 25_000_000 and x_ppi <= 1200 and y_ppi <= 1200, row
+
+
+# --- document properties ----------------------------------------------------------------
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_metadata_language_and_creation_date(pdfs, project, audience):
+    reader = PdfReader(pdfs[audience])
+    info = reader.metadata
+    config = project.config
+    assert info.title == f"{config.title}: {config.subtitle}"
+    assert info.author == ", ".join(config.authors)
+    assert info.subject.startswith(project.audiences[audience].title)
+    assert [word.strip() for word in info["/Keywords"].split(",")] == list(config.keywords)
+    assert reader.trailer["/Root"]["/Lang"] == config.language
+    assert info.creation_date == BUILT_AT
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_the_pdf_is_tagged_and_every_figure_has_alternative_text(pdfs, audience):
+    reader = PdfReader(pdfs[audience])
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    elements = struct_elements(reader)
+    kinds = {str(element["/S"]) for element in elements}
+    assert {"/H1", "/H2", "/P", "/L"} <= kinds
+    if audience in FULL:
+        assert {"/Link", "/Figure"} <= kinds  # the contents entries; charts and timelines
+    figures = [element for element in elements if element["/S"] == "/Figure"]
+    for figure in figures:
+        assert str(figure.get("/Alt", "")).strip(), f"{audience}: a figure has no alternative text"
+
+
+def test_charts_and_timelines_describe_their_data_to_screen_readers(pdfs):
+    alts = [str(element.get("/Alt", "")) for element in struct_elements(PdfReader(pdfs["business"])) if element["/S"] == "/Figure"]
+    assert any(alt.startswith("Column chart of bilateral trade in USD million") and "563" in alt for alt in alts)
+    assert any("Timeline, 1992 to 2024" in alt and "Diplomatic relations" in alt for alt in alts)
+    assert "Central Asia Policy Desk" in alts  # the logo
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_fonts_are_the_shipped_ones_embedded_and_subset(pdfs, audience):
+    used = fonts(PdfReader(pdfs[audience]))
+    assert used
+    for font in used:
+        name = str(font["/BaseFont"])
+        assert embedded(font), f"{audience}: {name} is not embedded"
+        assert re.match(r"^/[A-Z]{6}\+", name), f"{audience}: {name} is not subset"
+        assert name.split("+", 1)[1].startswith(SHIPPED_FONTS), f"{audience}: {name} is not a shipped font"
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_qpdf_finds_no_errors(pdfs, audience):
+    checked = subprocess.run(["qpdf", "--check", str(pdfs[audience])], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "No syntax or stream encoding errors" in checked.stdout
+
+
+def test_the_audience_theme_reaches_the_pdf(pdfs, project):
+    business = briefing_html(make_edition(project, "business"))
+    assert "--accent: #9C4F1C;" in business and '<img class="logo"' in business
+    assert '<img class="logo"' not in briefing_html(make_edition(project, "government"))
+    cover = PdfReader(pdfs["business"]).pages[0].get_contents().get_data().decode("latin-1")
+    assert "0.611765 0.309804 0.109804 rg" in cover  # #9C4F1C, the cover band
+
+
+# --- options, on the small sample project -------------------------------------------------
+
+def test_letter_paper_on_request(project_copy, tmp_path):
+    pdf = build_variant(project_copy(), "team", "pdf:\n  page_size: Letter\n", tmp_path / "out")
+    reader = PdfReader(pdf)
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+    if shutil.which("pdftotext"):
+        pages = page_texts(pdf, layout=False)
+        assert "Quarterly review" in pages[0] and "$180 thousand" in flat(pages[0])  # the cover is one page
+        assert "Page 2 of" in pages[1]
+
+
+def test_a4_by_default(project_copy, tmp_path):
+    project = project_copy()
+    build(project, audiences=["team"], formats=["pdf"], out_dir=tmp_path / "out")
+    page = PdfReader(next((tmp_path / "out" / "team").glob("*.pdf"))).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+# WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it.
+@pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
+def test_pdf_a_on_request(project_copy, tmp_path):
+    pdf = build_variant(project_copy(), "board", "pdf:\n  variant: pdf/a-3b\n", tmp_path / "out")
+    gc.collect()  # let the unclosed profile be reported here, under this test's filter
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part(>|=\")3", xmp) and re.search(r"pdfaid:conformance(>|=\")B", xmp)
+    assert "/OutputIntents" in root
+    assert root["/Lang"] == "en" and reader.metadata.title.startswith("Quarterly review")
+    for font in fonts(reader):
+        assert embedded(font)
+    if shutil.which("qpdf"):
+        assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
+
+
+@needs_poppler
+def test_a_long_table_repeats_its_header_and_never_splits_a_row(project_copy, tmp_path):
+    project = project_copy()
+    rows = "".join(f"r{n:02d},Region {n:02d},2025,{1000 + n},tonnes,ledger,,,Shipments to region {n:02d}\n" for n in range(1, 71))
+    (project / "content" / "data" / "regions.csv").write_text("key,label,year,value,unit,source,qualifier,derived,note\n" + rows)
+    (project / "content" / "sections" / "03-regions.md").write_text(
+        "---\ntitle: Regions\norder: 30\ntags: [numbers]\nsummary: Seventy regions.\n---\n\n"
+        "::: table\ndata: regions\ncolumns: [label, value, note]\ntitle: Shipments by region\n:::\n"
+    )
+    build(project, audiences=["team"], formats=["pdf"], out_dir=tmp_path / "out")
+    pages = page_texts(next((tmp_path / "out" / "team").glob("*.pdf")))
+    holding = [i for i, page in enumerate(pages) if "Region 01" in page or "Region 70" in page or "Region 35" in page]
+    spanned = range(min(holding), max(holding) + 1)
+    assert len(spanned) >= 2, "the table should run over more than one page"
+    for i in spanned:
+        assert re.search(r"^\s*Value\s+Note\s*$", pages[i], re.M), f"page {i + 1} lacks the table's header row"
+    for n in range(1, 71):
+        whole_row = re.compile(rf"Region {n:02d}\s+{1000 + n:,} tonnes\s+Shipments to region {n:02d}")
+        assert sum(bool(whole_row.search(pages[i])) for i in spanned) == 1, f"row {n} is split or missing"
