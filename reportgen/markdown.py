@@ -7,7 +7,10 @@ import html
 import re
 from typing import Any, Sequence
 
+from pathlib import Path
+
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -16,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import ReportgenError
 from .model import Block
+from .resources import check_reference, project_image
 from .yamlfile import expect_mapping, parse_yaml
 
 MARKDOWN_DIRECTIVES = ("audience", "briefing", "slides", "callout", "quote")
@@ -35,6 +39,9 @@ def parser() -> MarkdownIt:
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
+    # Every link and image becomes a token, so that check_links can name a refused URL
+    # with its file and line instead of markdown-it silently leaving it as text.
+    md.validateLink = lambda url: True
     return md
 
 
@@ -49,19 +56,51 @@ def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: 
     return f'<span class="footnote">{note}</span>'
 
 
-def parse_body(text: str, path: str, first_line: int, audience: str) -> tuple[Block, ...]:
+def parse_body(text: str, path: str, first_line: int, audience: str, root: Path | None = None) -> tuple[Block, ...]:
     """Parse a section body (already rendered by Jinja) into blocks for *audience*.
 
-    *first_line* is the file line of the body's first line, for error messages.
+    *first_line* is the file line of the body's first line, for error messages. Images
+    must be files inside the project folder *root* (checked when *root* is given).
     """
     md = parser()
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
+    check_links(tokens, root, path, first_line)
     lines = text.split("\n")
     env["footnote_html"] = _footnotes(md, tokens, env)
     tokens = [t for t in _strip_footnote_block(tokens)]
     walker = _Walker(md, env, lines, path, first_line, audience)
     return tuple(walker.blocks(tokens, only=""))
+
+
+_ALLOWED_ATTRIBUTES = {"id", "class", "href", "title", "src", "alt", "start", "width", "height"}
+_ALIGN = re.compile(r"text-align:(left|right|center)")
+
+
+def check_links(tokens: list[Token], root: Path | None, path: str, first_line: int) -> None:
+    """Refuse what could make a build read outside the project or reach the network.
+
+    An image must be a readable file inside the project; a link may not use a scheme
+    markdown-it deems unsafe (javascript:, file:, …); ``{attr=…}`` may set only harmless
+    attributes (no ``rel=attachment``, no ``style`` with a ``url()``).
+    """
+    line: int | None = first_line
+    for block in tokens:
+        if block.map:
+            line = block.map[0] + first_line
+        for token in [block, *(block.children or [])]:
+            for name, value in (token.attrs or {}).items():
+                if name not in _ALLOWED_ATTRIBUTES and not (name == "style" and _ALIGN.fullmatch(str(value))):
+                    raise ReportgenError(f"attribute '{name}' is not allowed in Markdown (use {{#id}} or {{.class}})", path, line)
+            if token.type == "image":
+                source = str(token.attrs.get("src", ""))
+                if root is not None:
+                    project_image(root, source, "image", path, line)
+                else:
+                    check_reference(source, "image", path, line)
+            elif token.type == "link_open" and not validateLink(str(token.attrs.get("href", ""))):
+                href = str(token.attrs.get("href", ""))
+                raise ReportgenError(f"link '{href}' is not allowed (use http:, https:, mailto: or #anchor links)", path, line)
 
 
 def _footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> dict[int, str]:
@@ -263,7 +302,8 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
 def _plain(rendered: str) -> str:
     """Return the text of rendered HTML, on one line per paragraph."""
     text = re.sub(r'<span class="footnote">.*?</span>', "", rendered, flags=re.S)
-    text = re.sub(r"</(p|li|h\d|blockquote|tr)>", "\n", text)
+    text = text.replace("\n", " ")  # soft line breaks inside a paragraph
+    text = re.sub(r"<br\s*/?>|</(p|li|h\d|blockquote|tr)>", "\n", text)
     text = re.sub(r"<[^>]+>", "", text)
     lines = [" ".join(html.unescape(line).split()) for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
@@ -278,3 +318,9 @@ def inline_html(text: str) -> str:
     """Render one line of Markdown (a summary, a key point) to inline HTML."""
     md = parser()
     return md.renderInline(text)
+
+
+def check_inline(text: str, root: Path | None, path: str, line: int) -> None:
+    """Check the links and images of one line of Markdown (a summary, a key point)."""
+    md = parser()
+    check_links(md.parseInline(text, {}), root, path, line)
