@@ -101,3 +101,12 @@ def test_the_business_deck_charts_trade_with_the_values_of_the_data(repo_build):
     assert (trade.y2018.value, trade.y2022.value, trade.y2023.value) in values
     tables = [shape.table for slide in deck.slides for shape in slide.shapes if shape.has_table]
     assert tables, "the business deck has no native table"
+
+
+@pytest.mark.parametrize("audience", ["government", "business", "academic"])
+def test_at_least_a_third_of_the_slides_carry_a_visual(repo_build, audience):
+    deck = Presentation(str(repo_build / audience / "kz-tm-partnership.pptx"))
+    visual_layouts = {"Chart", "Table", "Key figures", "Timeline"}
+    slides = list(deck.slides)
+    visual = [s for s in slides if s.slide_layout.name in visual_layouts or any(sh.has_chart or sh.has_table for sh in s.shapes)]
+    assert len(visual) * 3 >= len(slides), f"{len(visual)} of {len(slides)} slides carry a visual"
