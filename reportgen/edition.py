@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from . import resolve
 from .errors import ErrorCollector, ReportgenError
-from .markdown import drop_other_audiences, parse_body, plain_text
+from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
 from .model import DEFAULT_LABELS, Audience, Block, Edition, Project, Section, SectionRule
 from .templates import render_string, template_dirs
 
@@ -86,10 +86,12 @@ def _render_section(project: Project, section: Section, depth: str, audience: Au
 
     summary = render(section.summary, "summary")
     key_points = tuple(render(point, "key_points") for point in section.key_points)
+    for key, text in (("summary", summary), *(("key_points", point) for point in key_points)):
+        check_inline(text, project.root, path, lines.get(key, 2))
     slide_title = render(section.slide_title, "slide_title") or section.title
     title = render(section.title, "title")
     body = render_string(drop_other_audiences(section.body, audience.name), context, path, section.body_line)
-    blocks = parse_body(body, path, section.body_line, audience.name)
+    blocks = parse_body(body, path, section.body_line, audience.name, project.root)
     blocks = tuple(_resolve_block(block, project, path) for block in blocks)
     notes = render(section.notes, "notes") if section.notes else _narrative(blocks)
     return dataclasses.replace(

@@ -9,6 +9,7 @@ from typing import Any
 from .data import load_dataset
 from .errors import ErrorCollector, ReportgenError
 from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme
+from .resources import inside, project_image
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
@@ -35,6 +36,7 @@ MAX_FILE_BYTES = 5_000_000
 MAX_SECTIONS = 2_000
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def load_project(root: str | Path) -> Project:
@@ -63,6 +65,7 @@ def _shown(root: Path, path: Path) -> str:
 
 def _read(root: Path, path: Path) -> str:
     shown = _shown(root, path)
+    _check_inside(root, path, shown)
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -70,6 +73,12 @@ def _read(root: Path, path: Path) -> str:
     if size > MAX_FILE_BYTES:
         raise ReportgenError(f"file is too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
     return read_text(path, shown)
+
+
+def _check_inside(root: Path, path: Path, shown: str) -> None:
+    """Refuse a symbolic link that leads out of the project: a build reads only the project."""
+    if not inside(path, [root]):
+        raise ReportgenError("is a link to a file outside the project", shown)
 
 
 def _text(value: Any, path: str, line: int | None, what: str, errors: ErrorCollector) -> str:
@@ -95,7 +104,7 @@ def _text_list(value: Any, path: str, line: int | None, what: str, errors: Error
 def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
     path = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
     if path is None:
-        errors.add("project config not found (looked for content/report.yaml)", root)
+        errors.add("project config not found (looked for content/report.yaml, content/report.yml)", CONFIG_NAMES[0])
         return None
     shown = _shown(root, path)
     try:
@@ -122,7 +131,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
     line = document.line_of
     output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", output_name):
+    if not _FILE_NAME.fullmatch(output_name):
         errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
     return Config(
         title=_text(document.get("title"), shown, line("title"), "'title'", errors),
@@ -137,6 +146,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         audiences=_text_list(document.get("audiences"), shown, line("audiences"), "'audiences'", errors),
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
+        field_lines={key: line(key) or 1 for key in document},
     )
 
 
@@ -153,9 +163,13 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
             errors.add(f"dataset '{path.stem}' is defined twice (also {datasets[path.stem].path})", shown)
             continue
         try:
+            _check_inside(root, path, shown)
             if path.stat().st_size > MAX_FILE_BYTES:
                 errors.add(f"file is too large ({path.stat().st_size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
                 continue
+        except ReportgenError as error:
+            errors.extend(error)
+            continue
         except OSError as error:
             errors.add(f"cannot read file: {error.strerror}", shown)
             continue
@@ -214,7 +228,7 @@ def _load_section(root: Path, path: Path, shown: str, index: int, errors: ErrorC
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", section_id):
         errors.add(f"section id {section_id!r} may contain only letters, digits, - and _", shown, line("id"))
     title = _text(meta.get("title"), shown, line("title"), "'title'", errors)
-    if not title.strip():
+    if not title.strip() and not isinstance(meta.get("title"), (dict, list)):
         errors.add("front matter needs a 'title'", shown, meta.line or 2)
     order = meta.get("order", (index + 1) * 10)
     if isinstance(order, bool) or not isinstance(order, int):
@@ -298,7 +312,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         if depth not in DEPTHS:
             errors.add(f"unknown depth '{depth}' (known: {', '.join(DEPTHS)})", shown, getattr(rule, "line", None))
             continue
-        rules.append(SectionRule(id=str(rule.get("id") or ""), tag=str(rule.get("tag") or ""), depth=depth))
+        rule_line = getattr(rule, "line", None) or document.line_of("sections")
+        rules.append(SectionRule(id=str(rule.get("id") or ""), tag=str(rule.get("tag") or ""), depth=depth, line=rule_line))
     deck = _sub_mapping(document, "deck", DECK_FIELDS, shown, errors)
     theme_doc = _sub_mapping(document, "theme", THEME_FIELDS, shown, errors)
     pdf = _sub_mapping(document, "pdf", PDF_FIELDS, shown, errors)
@@ -325,6 +340,15 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     page_size = str(pdf.get("page_size", "A4"))
     if page_size not in PAGE_SIZES:
         errors.add(f"unknown page size '{page_size}' (known: {', '.join(PAGE_SIZES)})", shown, pdf.line_of("page_size"))
+    logo = _text(theme_doc.get("logo"), shown, theme_doc.line_of("logo"), "'theme.logo'", errors)
+    if logo:
+        try:
+            project_image(root, logo, "logo", shown, theme_doc.line_of("logo"))
+        except ReportgenError as error:
+            errors.extend(error)
+    output_name = _text(document.get("output_name"), shown, document.line_of("output_name"), "'output_name'", errors)
+    if output_name and not _FILE_NAME.fullmatch(output_name):
+        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, document.line_of("output_name"))
     return Audience(
         name=path.stem,
         title=_text(document.get("title") or path.stem.capitalize(), shown, document.line_of("title"), "'title'", errors),
@@ -332,12 +356,12 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         purpose=_text(document.get("purpose"), shown, document.line_of("purpose"), "'purpose'", errors),
         sections=tuple(rules),
         deck_max_slides=max_slides,
-        theme=Theme(**theme_values, logo=str(theme_doc.get("logo") or "")),
+        theme=Theme(**theme_values, logo=logo),
         labels={str(k): str(v) for k, v in labels.items()},
         variables=dict(variables),
         pdf_variant=variant,
         page_size=page_size,
-        output_name=str(document.get("output_name") or ""),
+        output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
         deck_master=str(deck.get("master") or ""),
     )
@@ -362,9 +386,9 @@ def _cross_check(
                 )
     for name in config.audiences:
         if name not in audiences:
-            errors.add(f"unknown audience '{name}' (known: {known_audiences})", config.path, None)
+            errors.add(f"unknown audience '{name}' (known: {known_audiences})", config.path, config.field_lines.get("audiences"))
     for reference in config.key_figures:
-        _check_reference(reference, data, config.path, None, errors)
+        _check_reference(reference, data, config.path, config.field_lines.get("key_figures"), errors)
     section_ids = {section.id for section in sections}
     tags = {tag for section in sections for tag in section.tags}
     for section in sections:
@@ -375,9 +399,9 @@ def _cross_check(
     for audience in audiences.values():
         for rule in audience.sections:
             if rule.id and rule.id not in section_ids:
-                errors.add(f"unknown section '{rule.id}' (known: {', '.join(sorted(section_ids))})", audience.path, None)
+                errors.add(f"unknown section '{rule.id}' (known: {', '.join(sorted(section_ids))})", audience.path, rule.line)
             if rule.tag and rule.tag != "*" and rule.tag not in tags:
-                errors.add(f"no section has tag '{rule.tag}' (known tags: {', '.join(sorted(tags))})", audience.path, None)
+                errors.add(f"no section has tag '{rule.tag}' (known tags: {', '.join(sorted(tags))})", audience.path, rule.line)
         for reference in audience.key_figures:
             _check_reference(reference, data, audience.path, None, errors)
 
