@@ -56,12 +56,17 @@ class ErrorCollector:
 
     def __init__(self) -> None:
         self.errors: list[ReportgenError] = []
+        self._seen: set[str] = set()
 
     def add(self, message: str, path: str | Path | None = None, line: int | None = None) -> None:
-        self.errors.append(ReportgenError(message, path, line))
+        self.extend(ReportgenError(message, path, line))
 
     def extend(self, error: ReportgenError) -> None:
-        self.errors.extend(error.errors if isinstance(error, ProjectErrors) else [error])
+        # One problem met by several audiences (a typo in shared prose) is reported once.
+        for item in error.errors if isinstance(error, ProjectErrors) else [error]:
+            if str(item) not in self._seen:
+                self._seen.add(str(item))
+                self.errors.append(item)
 
     def raise_if_any(self) -> None:
         """Raise the errors found, in file and line order."""

@@ -21,8 +21,42 @@ class LineDict(dict):
         return getattr(self, "key_lines", {}).get(key, self.line)
 
 
+MAX_YAML_VALUES = 100_000
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader whose mappings are LineDicts; no Python object tags."""
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _count_values(node, {}, set())
+        return node
+
+
+def _count_values(node: yaml.Node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """Return how many values *node* stands for once its aliases are expanded.
+
+    Aliases let a few lines stand for billions of values ("billion laughs") or for a
+    value that contains itself; both are refused before anything walks the result.
+    """
+    if id(node) in sizes:
+        return sizes[id(node)]
+    if id(node) in open_nodes:
+        raise yaml.constructor.ConstructorError(None, None, "an alias refers to a value that contains it", node.start_mark)
+    open_nodes.add(id(node))
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_count_values(item, sizes, open_nodes) for item in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_count_values(key, sizes, open_nodes) + _count_values(value, sizes, open_nodes) for key, value in node.value)
+    open_nodes.discard(id(node))
+    if size > MAX_YAML_VALUES:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"too many values once aliases are expanded (limit {MAX_YAML_VALUES:,})", node.start_mark
+        )
+    sizes[id(node)] = size
+    return size
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -65,7 +99,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     if len(text) > MAX_YAML_BYTES:
         raise ReportgenError(f"file is too large ({len(text):,} bytes; limit {MAX_YAML_BYTES:,})", path)
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        value = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return shift_lines(value, first_line - 1) if first_line != 1 else value
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark else None
@@ -77,17 +112,22 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         raise ReportgenError("invalid YAML: nested too deeply", path) from None
 
 
-def shift_lines(value: Any, offset: int) -> Any:
+def shift_lines(value: Any, offset: int, _seen: set[int] | None = None) -> Any:
     """Add *offset* to every line number recorded in *value* (for embedded YAML)."""
+    seen = set() if _seen is None else _seen
+    if id(value) in seen:  # a value shared through an alias is shifted once
+        return value
     if isinstance(value, LineDict):
+        seen.add(id(value))
         if value.line is not None:
             value.line += offset
         value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
         for item in value.values():
-            shift_lines(item, offset)
+            shift_lines(item, offset, seen)
     elif isinstance(value, list):
+        seen.add(id(value))
         for item in value:
-            shift_lines(item, offset)
+            shift_lines(item, offset, seen)
     return value
 
 
