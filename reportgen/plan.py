@@ -8,7 +8,7 @@ from . import resolve
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Section, Slide, format_date
-from .templates import find_file, render_template, template_environment
+from .templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 from .yamlfile import LineDict, parse_yaml
 
 PLAN_TEMPLATE = "deck.yaml.j2"
@@ -83,7 +83,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
 def _template_origin(edition: Edition) -> str:
     for folder in edition.template_dirs:
         if (folder / PLAN_TEMPLATE).is_file():
-            return f"{folder.name}/{PLAN_TEMPLATE}" if folder.parent.name == "templates" else f"built-in:{PLAN_TEMPLATE}"
+            return f"built-in:{PLAN_TEMPLATE}" if folder.resolve() == PACKAGE_TEMPLATES.resolve() else f"templates/{folder.name}/{PLAN_TEMPLATE}"
     return PLAN_TEMPLATE
 
 

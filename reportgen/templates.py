@@ -10,29 +10,11 @@ from typing import Any, Mapping
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from . import sandbox
 from .errors import ReportgenError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "base"
 ASSETS = Path(__file__).parent / "assets"
-MAX_RENDERED_CHARS = 5_000_000
-_MAX_REPEAT = 1_000_000
-
-
-class _Sandbox(SandboxedEnvironment):
-    """A sandbox that also refuses to build absurdly large strings and numbers."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
-            raise SecurityError("exponent too large")
-        if operator == "*" and isinstance(left, (str, list)) and isinstance(right, int) and len(left) * right > _MAX_REPEAT:
-            raise SecurityError("result too large")
-        if operator == "*" and isinstance(right, (str, list)) and isinstance(left, int) and len(right) * left > _MAX_REPEAT:
-            raise SecurityError("result too large")
-        return super().call_binop(context, operator, left, right)
-
-
 def template_dirs(root: Path, audience: str) -> list[Path]:
     """Return the template folders for *audience*, most specific first."""
     return [root / "templates" / audience, root / "templates" / "base", PACKAGE_TEMPLATES]
@@ -60,7 +42,7 @@ def _display(folder: Path) -> str:
 @functools.lru_cache(maxsize=1)
 def content_environment() -> SandboxedEnvironment:
     """Return the environment that renders prose, summaries and directive bodies."""
-    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = sandbox.Sandbox(loader=sandbox.NoFiles(), undefined=sandbox.Undefined, autoescape=False, keep_trailing_newline=True)
     return env
 
 
@@ -78,18 +60,18 @@ def template_environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
 def _cached_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
     loader = jinja2.ChoiceLoader(
         [
-            jinja2.FileSystemLoader(list(dirs)),
+            sandbox.ConfinedLoader(list(dirs)),
             jinja2.PrefixLoader(
                 {
-                    "!base": jinja2.FileSystemLoader(list(dirs[1:])),
-                    "!default": jinja2.FileSystemLoader([str(PACKAGE_TEMPLATES)]),
+                    "!base": sandbox.ConfinedLoader(list(dirs[1:])),
+                    "!default": sandbox.ConfinedLoader([str(PACKAGE_TEMPLATES)]),
                 }
             ),
         ]
     )
-    env = _Sandbox(
+    env = sandbox.Sandbox(
         loader=loader,
-        undefined=jinja2.StrictUndefined,
+        undefined=sandbox.Undefined,
         autoescape=jinja2.select_autoescape(["html", "html.j2", "xml", "svg"], default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -104,6 +86,8 @@ def render_string(text: str, context: Mapping[str, Any], path: str, first_line: 
         template = env.from_string(text)
     except jinja2.TemplateSyntaxError as error:
         raise ReportgenError(f"template syntax: {error.message}", path, (error.lineno or 1) + first_line - 1) from None
+    except RecursionError:
+        raise ReportgenError("template syntax: expression nested too deeply", path, first_line) from None
     return _render(template, context, path, first_line)
 
 
@@ -117,22 +101,36 @@ def render_template(env: SandboxedEnvironment, name: str, context: Mapping[str, 
         loader = env.loader.loaders[0]  # type: ignore[union-attr]
         looked = ", ".join(_display(Path(p)) for p in loader.searchpath)
         raise ReportgenError(f"template '{error.name}' not found in {looked}", name) from None
+    except SecurityError as error:
+        raise ReportgenError(f"not allowed in templates: {error}", name) from None
+    except RecursionError:
+        raise ReportgenError("template syntax: expression nested too deeply", name) from None
     return _render(template, context, _short(template.filename or name), 1)
 
 
 def _render(template: jinja2.Template, context: Mapping[str, Any], path: str, first_line: int) -> str:
     try:
-        output = template.render(context)
+        output = sandbox.render(template, context)
     except jinja2.TemplateSyntaxError as error:
         raise ReportgenError(f"template syntax: {error.message}", _short(error.filename) if error.filename else path, error.lineno) from None
     except jinja2.UndefinedError as error:
         where, line = _template_position(path, first_line)
-        raise ReportgenError(f"undefined name: {error.message}", where, line) from None
+        message = error.message or "undefined"
+        if not message.startswith(("undefined name", "unknown ", "figure ")):  # sandbox.Undefined's wording
+            message = f"undefined name: {message}"
+        raise ReportgenError(message, where, line) from None
+    except sandbox.LimitExceeded as error:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError(f"template limit exceeded: {error}", where, line) from None
     except SecurityError as error:
         where, line = _template_position(path, first_line)
         raise ReportgenError(f"not allowed in templates: {error}", where, line) from None
     except RecursionError:
-        raise ReportgenError("template recursion too deep (a macro or include that calls itself?)", path) from None
+        where, line = _template_position(path, first_line)
+        raise ReportgenError("template recursion too deep (a macro or include that calls itself?)", where, line) from None
+    except MemoryError:
+        where, line = _template_position(path, first_line)
+        raise ReportgenError("template limit exceeded: out of memory", where, line) from None
     except jinja2.TemplateNotFound as error:
         where, line = _template_position(path, first_line)
         raise ReportgenError(f"template '{error.name}' not found", where, line) from None
@@ -141,8 +139,6 @@ def _render(template: jinja2.Template, context: Mapping[str, Any], path: str, fi
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, KeyError, IndexError) as error:
         where, line = _template_position(path, first_line)
         raise ReportgenError(f"template error: {error}", where, line) from None
-    if len(output) > MAX_RENDERED_CHARS:
-        raise ReportgenError(f"rendered text is too large ({len(output):,} characters; limit {MAX_RENDERED_CHARS:,})", path)
     return output
 
 

@@ -1,0 +1,267 @@
+"""The Jinja sandbox prose and templates render in: no Python internals, no files, bounded work."""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import re
+import string
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+MAX_RENDERED_CHARS = 5_000_000  # the text one render may produce
+MAX_STEPS = 2_000_000  # loop iterations plus calls in one render
+MAX_STRING = 1_000_000  # characters of one string built by an operator, filter or method
+MAX_WIDTH = 1_000  # a padding width, indent or format width
+MAX_EXPONENT = 100
+
+_steps: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("reportgen_steps", default=None)
+
+
+class LimitExceeded(SecurityError):
+    """A template asked for more work or a larger result than a report can need."""
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox (no attributes starting with "_", no unsafe callables, no
+    changing the lists and dicts it is given), plus limits.
+
+    Every ``{% for %}`` step and every call spends from a per-render budget, and operators,
+    filters and string methods that could build a huge string check its size first.
+    """
+
+    intercepted_binops = frozenset(["*", "**", "%"])
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters["_counted"] = _counted
+        for name, check in _FILTER_CHECKS.items():
+            self.filters[name] = _checked(self.filters[name], check)
+        self.globals["lipsum"] = _checked(self.globals["lipsum"], _check_lipsum)
+        self.globals["range"] = _checked(self.globals["range"], _check_range)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        for loop in tree.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None, lineno=loop.iter.lineno)
+        return tree
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _spend()
+        if isinstance(getattr(__obj, "__self__", None), str):
+            _check_str_method(__obj.__self__, __obj.__name__, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise LimitExceeded(f"an exponent above {MAX_EXPONENT}")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_STRING:
+                    raise LimitExceeded(f"a repeated string or list longer than {MAX_STRING:,}")
+        if operator == "%" and isinstance(left, str):
+            _check_percent_format(left)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        formatter = super().wrap_str_format(value)
+        if formatter is None:
+            return None
+        template = value.__self__
+
+        @functools.wraps(formatter)
+        def checked(*args: Any, **kwargs: Any) -> str:
+            for _text, _field, spec, _conversion in string.Formatter().parse(template):
+                _check_format_spec(spec or "")
+            return formatter(*args, **kwargs)
+
+        return checked
+
+
+def render(template: jinja2.Template, context: Any) -> str:
+    """Render *template* with a fresh work budget, stopping once its text grows too large."""
+    token = _steps.set([0])
+    try:
+        parts, size = [], 0
+        for part in template.generate(context):
+            size += len(part)
+            if size > MAX_RENDERED_CHARS:
+                raise LimitExceeded(f"text longer than {MAX_RENDERED_CHARS:,} characters")
+            parts.append(part)
+        return "".join(parts)
+    finally:
+        _steps.reset(token)
+
+
+def _spend() -> None:
+    steps = _steps.get()
+    if steps is not None:
+        steps[0] += 1
+        if steps[0] > MAX_STEPS:
+            raise LimitExceeded(f"more than {MAX_STEPS:,} loop steps and calls")
+
+
+def _counted(iterable: Iterable[Any]) -> Iterator[Any]:
+    for item in iterable:
+        _spend()
+        yield item
+
+
+def _checked(function: Callable, check: Callable[..., None]) -> Callable:
+    """Wrap a filter or global so that *check* sees its arguments first (Jinja's pass_* marks kept)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        skip = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
+        check(*args[skip:], **kwargs)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _width(value: Any, what: str) -> None:
+    if isinstance(value, int) and value > MAX_WIDTH:
+        raise LimitExceeded(f"{what} of {value:,} (limit {MAX_WIDTH:,})")
+
+
+def _check_center(value: Any = "", width: Any = 80) -> None:
+    _width(width, "a width")
+
+
+def _check_indent(value: Any = "", width: Any = 4, *args: Any, **kwargs: Any) -> None:
+    _width(width if not isinstance(width, str) else len(width), "an indent")
+
+
+def _check_tojson(value: Any = None, indent: Any = None) -> None:
+    _width(indent, "an indent")
+
+
+def _check_format(value: Any = "", *args: Any, **kwargs: Any) -> None:
+    if isinstance(value, str):
+        _check_percent_format(value)
+
+
+def _check_replace(value: Any = "", old: Any = "", new: Any = "", count: Any = None) -> None:
+    _check_replaced(str(value), str(old), str(new))
+
+
+def _check_join(value: Any = (), d: Any = "", attribute: Any = None) -> None:
+    if isinstance(value, (list, tuple)):
+        _check_joined(str(d), value)
+
+
+def _check_lipsum(n: Any = 5, html: Any = True, min: Any = 20, max: Any = 100) -> None:  # noqa: A002
+    _width(n, "a paragraph count")
+    _width(max, "a word count")
+
+
+def _check_range(*args: Any) -> None:
+    from jinja2.sandbox import MAX_RANGE
+
+    try:
+        size = len(range(*args))
+    except (TypeError, ValueError, OverflowError):
+        return  # range() itself will say what is wrong
+    if size > MAX_RANGE:
+        raise LimitExceeded(f"a range of {size:,} numbers (limit {MAX_RANGE:,})")
+
+
+_FILTER_CHECKS: dict[str, Callable[..., None]] = {
+    "center": _check_center,
+    "indent": _check_indent,
+    "tojson": _check_tojson,
+    "format": _check_format,
+    "replace": _check_replace,
+    "join": _check_join,
+}
+
+
+def _check_str_method(text: str, name: str, args: tuple, kwargs: dict) -> None:
+    if name in ("center", "ljust", "rjust", "zfill") and args:
+        _width(args[0], "a width")
+    elif name == "expandtabs":
+        _width(args[0] if args else kwargs.get("tabsize", 8), "a tab size")
+    elif name == "replace" and len(args) >= 2:
+        _check_replaced(text, str(args[0]), str(args[1]))
+    elif name == "join" and args and isinstance(args[0], (list, tuple)):
+        _check_joined(text, args[0])
+
+
+def _check_replaced(text: str, old: str, new: str) -> None:
+    count = text.count(old) if old else len(text) + 1
+    if len(text) + count * (len(new) - len(old)) > MAX_STRING:
+        raise LimitExceeded(f"a replaced string longer than {MAX_STRING:,} characters")
+
+
+def _check_joined(separator: str, items: list | tuple) -> None:
+    size = len(separator) * len(items)
+    for item in items:
+        size += len(item) if isinstance(item, str) else 20
+        if size > MAX_STRING:
+            raise LimitExceeded(f"a joined string longer than {MAX_STRING:,} characters")
+
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _check_percent_format(text: str) -> None:
+    for match in _PERCENT_SPEC.finditer(text):
+        for number in match.groups():
+            if number == "*":
+                raise LimitExceeded("a '*' width in a % format")
+            if number is not None:
+                _width(int(number), "a format width")
+
+
+def _check_format_spec(spec: str) -> None:
+    if "{" in spec:
+        raise LimitExceeded("a nested {} in a format spec")
+    for number in re.findall(r"\d+", spec):
+        _width(int(number), "a format width")
+
+
+class NoFiles(jinja2.BaseLoader):
+    """The loader of the content sandbox: prose cannot include, import or extend any file."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        raise SecurityError(f"prose cannot include, import or extend files ('{template}')")
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that will not follow a symbolic link out of its folders."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename is not None:
+            resolved = Path(filename).resolve()
+            if not any(resolved.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+                raise SecurityError(f"template '{template}' is a link to a file outside the template folders")
+        return source, filename, uptodate
+
+
+class Undefined(jinja2.StrictUndefined):
+    """Strict undefined whose message names the dataset, figure or field that does not exist."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        from .model import Dataset, Figure
+
+        owner, name = self._undefined_obj, self._undefined_name
+        if self._undefined_hint is None and isinstance(name, str):
+            if isinstance(owner, dict) and owner and all(isinstance(value, Dataset) for value in owner.values()):
+                return f"unknown dataset '{name}' (known: {', '.join(sorted(owner))})"
+            if isinstance(owner, Dataset):
+                known = ", ".join(owner.keys()) or "none; it holds events"
+                return f"unknown figure '{name}' in dataset '{owner.name}' (known: {known})"
+            if isinstance(owner, Figure):
+                fields = ["value", "number", "text", "unit", "label", "source", "qualifier", "note", "is_derived", *owner.extra]
+                return f"figure '{owner.key}' has no field '{name}' (known: {', '.join(fields)})"
+        if self._undefined_hint is None:  # "'Config object' has no attribute 'titel'"
+            return f"undefined name: {super()._undefined_message}".replace("reportgen.model.", "")
+        return super()._undefined_message
