@@ -179,18 +179,70 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
     }
     with _weasyprint_messages() as messages:
         rendered = document.render(font_config=fonts, **options)
+        # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
+        linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
+        if linked or rendered.metadata.attachments:
+            raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
         pdf = rendered.write_pdf(**options)
     if fetcher.refused:
         url, reason = fetcher.refused[0]
-        raise ReportgenError(f"resource {url!r} refused: {reason}", _template_hint(edition))
+        raise ReportgenError(f"resource {_clip(_shown_url(url, edition.root))!r} refused: {reason}", *_referrer(edition, url))
     for message in messages:
-        if "Failed to load" in message or "Ignored" in message and "url" in message:
-            raise ReportgenError(f"WeasyPrint: {message}", _template_hint(edition))
+        failed = re.match(r"Failed to load (\w+) at (?:'([^']*)'|(\S+?)) ?:(?:\s|$)\s*(.*)", message, re.S)
+        if failed:
+            kind, quoted, bare, reason = failed.groups()
+            url = quoted if quoted is not None else bare
+            reason = f": {_clip(reason.strip(), 120)}" if reason.strip() else " (missing, corrupt or not an image)"
+            raise ReportgenError(f"{kind} {_clip(_shown_url(url, edition.root))!r} cannot be loaded{reason}", *_referrer(edition, url))
+        if "Failed to" in message or "Ignored" in message and "url" in message:
+            raise ReportgenError(f"WeasyPrint: {_clip(message, 200)}", *_referrer(edition, ""))
     return pdf, len(rendered.pages)
 
 
-def _template_hint(edition: Edition) -> str:
-    return f"templates for {edition.audience.name}"
+def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
+    """Return the project file and line that refer to *url*, for an error about it.
+
+    Section images are checked when they are parsed; what reaches the PDF renderer comes
+    from the audience's templates (a CSS url(), an <img> in an override), so those are
+    searched first, then the sections. Say where we looked when nothing matches.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    root = edition.root.resolve()
+    wanted = [url, unquote(url)] if url else []
+    if urlsplit(url).scheme == "file":
+        local = Path(unquote(urlsplit(url).path))
+        wanted.append(str(local.relative_to(root)) if local.is_relative_to(root) else str(local))
+    folders = [folder for folder in edition.template_dirs if folder.resolve() != PACKAGE_TEMPLATES.resolve()]
+    files = [file for folder in folders if folder.is_dir() for file in sorted(folder.rglob("*")) if file.is_file()]
+    files += [edition.root / section.path for section in edition.sections]
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for candidate in filter(None, wanted):
+            index = text.find(candidate)
+            if index >= 0:
+                shown = file.resolve().relative_to(root) if file.resolve().is_relative_to(root) else file
+                return str(shown), text.count("\n", 0, index) + 1
+    looked = ", ".join(f"templates/{folder.name}" for folder in folders)
+    return f"the briefing templates ({looked or 'built-in'})", None
+
+
+def _shown_url(url: str, root: Path) -> str:
+    """Show a file URL inside the project as its path in the project."""
+    from urllib.parse import unquote, urlsplit
+
+    if urlsplit(url).scheme == "file":
+        local = Path(unquote(urlsplit(url).path))
+        if local.is_relative_to(root.resolve()):
+            return str(local.relative_to(root.resolve()))
+    return url
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Messages(logging.Handler):
