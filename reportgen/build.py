@@ -8,7 +8,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import tempfile
 import time
 import zipfile
@@ -153,6 +152,7 @@ def build(
     missing = sum(1 for _name, _fmt, path in wanted if path not in results)
     with _Workers(min(jobs or os.cpu_count() or 1, missing), formats) as workers:
         planned = plan_jobs(project, stale, formats) if stale else []
+        check_out_dir(out)
         todo = []
         for job in planned:
             if job.path in results:
@@ -292,6 +292,12 @@ def render_job(job: Job) -> tuple[bytes, Output]:
 
 
 def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict) -> None:
+    """Write every output to a temporary file beside its target, then move them all into place.
+
+    The manifest moves last. If any write fails, the temporary files are removed and the
+    previous outputs and manifest stay as they were.
+    """
+    staged: list[tuple[Path, Path]] = []  # (temporary, target)
     try:
         out.mkdir(parents=True, exist_ok=True)
         for job in planned:
@@ -299,28 +305,55 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
             target = out / job.path
             target.parent.mkdir(parents=True, exist_ok=True)
             if job.format == "html":
-                _copy_html_assets(target.parent, job)
+                staged.extend(_stage_html_assets(target.parent))
             if data is not None:
-                write_atomic(target, data)
+                staged.append((_stage(target, data), target))
         entries = {path: entry for path, entry in previous.items() if (out / path).is_file()}
         for job in planned:
             entries[job.path] = results[job.path][1].manifest_entry()
         manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["format"]))}
-        write_atomic(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8"))
+        staged.append((_stage(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")), out / MANIFEST))
+        for temporary, target in staged:
+            os.replace(temporary, target)
     except OSError as error:
-        raise ReportgenError(f"cannot write output: {error.strerror}", error.filename or out) from None
+        reason = "not a folder" if isinstance(error, (FileExistsError, NotADirectoryError)) else error.strerror or str(error)
+        raise ReportgenError(f"cannot write output: {reason}", error.filename or out) from None
+    finally:
+        for temporary, _target in staged:
+            temporary.unlink(missing_ok=True)  # only those not moved into place
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write *data* to a temporary file beside *target*, then move it into place."""
+def check_out_dir(out: Path) -> None:
+    """Raise an error unless *out* is, or can be made, a folder we may write in."""
+    for folder in (out, *out.absolute().parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise ReportgenError("cannot write output: not a folder" if folder == out else f"cannot write output: '{folder}' is not a folder", out)
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise ReportgenError("cannot write output: permission denied", folder)
+            return
+
+
+def _stage(target: Path, data: bytes) -> Path:
+    """Write *data* to a new temporary file in *target*'s folder and return its path."""
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write *data* to a temporary file beside *target*, then move it into place."""
+    temporary = _stage(target, data)
+    try:
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -373,11 +406,14 @@ def _portable_html(html: str) -> str:
     return html.replace((ASSETS / "fonts").as_uri() + "/", "assets/fonts/")
 
 
-def _copy_html_assets(folder: Path, job: Job) -> None:
+def _stage_html_assets(folder: Path) -> list[tuple[Path, Path]]:
+    """Stage the fonts the HTML output refers to, where they are missing or differ."""
     from .templates import ASSETS
 
     target = folder / "assets" / "fonts"
     target.mkdir(parents=True, exist_ok=True)
-    for font in (ASSETS / "fonts").glob("*.ttf"):
+    staged = []
+    for font in sorted((ASSETS / "fonts").glob("*.ttf")):
         if not (target / font.name).is_file() or (target / font.name).stat().st_size != font.stat().st_size:
-            shutil.copyfile(font, target / font.name)
+            staged.append((_stage(target / font.name, font.read_bytes()), target / font.name))
+    return staged

@@ -61,7 +61,11 @@ def serve(
             raise ReportgenError("no audiences found in content/audiences/", root)
         session.default_audience = names[0][0]
     server = make_server(session, host, port)
-    copy_fonts(session.out / "fonts")  # the slides are set in Carlito, the charts in Source Sans
+    try:
+        copy_fonts(session.out / "fonts")  # the slides are set in Carlito, the charts in Source Sans
+    except OSError as error:
+        server.server_close()
+        raise ReportgenError(f"cannot write the preview folder: {error.strerror or error}", session.out) from None
     threads = [
         threading.Thread(target=session.run, name="preview-builder", daemon=True),
         threading.Thread(target=watch_project, args=(session,), name="preview-watcher", daemon=True),
@@ -161,6 +165,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
             audience = self._audience(query)
             if audience is None:
                 self._send(404, b"unknown audience\n", "text/plain; charset=utf-8", send_body)
+            elif not send_body:
+                self._send(200, b"", "text/event-stream; charset=utf-8", send_body)
             else:
                 self._events(audience)
         elif path.startswith("/out/"):
@@ -290,8 +296,18 @@ def watch_project(session: PreviewSession) -> None:
         return watch_filter(change, path) and not name.startswith(".") and not name.endswith((".tmp", ".bak"))
 
     for changes in watch(root, watch_filter=relevant, stop_event=session._stop, step=50, rust_timeout=500, raise_interrupt=False):
-        paths = sorted({_shown(root, Path(path)) for _change, path in changes})
-        session.changed(paths)
+        session.changed(_changed_files(root, changes))
+
+
+def _changed_files(root: Path, changes: set[tuple[Any, str]]) -> list[str]:
+    """Return the changed paths worth naming: not an editor's scratch file made and gone in one save."""
+    from watchfiles import Change
+
+    kinds: dict[str, set[Any]] = {}
+    for change, path in changes:
+        kinds.setdefault(path, set()).add(change)
+    lasting = [path for path, seen in kinds.items() if not (Change.added in seen and not Path(path).exists())]
+    return sorted(_shown(root, Path(path)) for path in lasting)
 
 
 def _shown(root: Path, path: Path) -> str:

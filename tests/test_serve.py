@@ -340,3 +340,19 @@ def test_serve_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(project_copy):
     assert BROKEN_LINE in err.splitlines()
     assert "Traceback" not in err
     assert not (project / "build" / "board").exists()  # the user's build folder is left alone
+
+
+def test_scratch_files_made_and_gone_in_one_save_are_not_named(tmp_path):
+    from watchfiles import Change
+
+    from reportgen.serve import _changed_files
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "report.yaml").write_text("title: x\n")
+    changes = {
+        (Change.added, str(tmp_path / "content" / "sedAp9UyP")),
+        (Change.deleted, str(tmp_path / "content" / "sedAp9UyP")),
+        (Change.modified, str(tmp_path / "content" / "report.yaml")),
+        (Change.deleted, str(tmp_path / "content" / "old.md")),
+    }
+    assert _changed_files(tmp_path, changes) == ["content/old.md", "content/report.yaml"]

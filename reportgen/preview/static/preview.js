@@ -11,6 +11,7 @@
   let slidesHtml = null;
   let pagesKey = "";
   let view = localStorage.getItem("reportgen.briefingView") || "html";
+  let pdfBuilding = false;
 
   // --- state --------------------------------------------------------------------------
 
@@ -246,11 +247,12 @@
     const sheets = frame && frame.contentDocument ? frame.contentDocument.documentElement.dataset.sheets : "";
     const pages = $("pages").children.length;
     $("briefing-meta").textContent = view === "pages"
-      ? (pages ? `${pages} pages, as printed` : "")
+      ? (pages ? `${pages} pages, as printed${pdfBuilding ? " · updating…" : ""}` : "")
       : (sheets ? "page breaks approximate" : "");
   }
 
   function renderPages(state) {
+    pdfBuilding = state.downloads.pdf.status === "building";
     const key = state.pages.join("|");
     const box = $("pages");
     if (key !== pagesKey) {
