@@ -56,6 +56,18 @@ def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: 
     return f'<span class="footnote">{note}</span>'
 
 
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> tuple[tuple[Token, ...], dict[str, Any]]:
+    """Return markdown-it's tokens for *text* and the env it filled (footnotes).
+
+    A section that several audiences get alike is parsed once. The tokens are shared, so
+    nothing after parsing may change them (rendering only reads them).
+    """
+    env: dict[str, Any] = {}
+    tokens = parser().parse(text, env)
+    return tuple(tokens), env
+
+
 def parse_body(text: str, path: str, first_line: int, audience: str, root: Path | None = None) -> tuple[Block, ...]:
     """Parse a section body (already rendered by Jinja) into blocks for *audience*.
 
@@ -63,8 +75,8 @@ def parse_body(text: str, path: str, first_line: int, audience: str, root: Path 
     must be files inside the project folder *root* (checked when *root* is given).
     """
     md = parser()
-    env: dict[str, Any] = {}
-    tokens = md.parse(text, env)
+    parsed, parsed_env = _parse(text)
+    tokens, env = list(parsed), dict(parsed_env)
     check_links(tokens, root, path, first_line)
     lines = text.split("\n")
     env["footnote_html"] = _footnotes(md, tokens, env)

@@ -46,18 +46,42 @@ def content_environment() -> SandboxedEnvironment:
     return env
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled template files kept in memory, shared by every audience's environment.
+
+    Jinja keys each entry by template name and file and checks it against a hash of the
+    source, so a file shared by several audiences compiles once, and an edited one again.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def template_environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
     """Return the environment for briefing and deck-plan templates found in *dirs*.
 
     A template can extend the next layer's version of itself: ``{% extends "!base/briefing.html.j2" %}``
     in ``templates/<audience>/`` reaches ``templates/base`` then the built-in one;
     ``!default/…`` reaches the built-in one only.
+
+    Each call makes a new environment, so a template added to or changed in any folder is
+    seen (a long-running preview builds many times); compiled templates are shared.
     """
-    return _cached_environment(tuple(str(d) for d in dirs))
+    return _new_environment(tuple(str(d) for d in dirs))
 
 
-@functools.lru_cache(maxsize=16)
-def _cached_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
+def _new_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
     loader = jinja2.ChoiceLoader(
         [
             sandbox.ConfinedLoader(list(dirs)),
@@ -75,15 +99,23 @@ def _cached_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
         autoescape=jinja2.select_autoescape(["html", "html.j2", "xml", "svg"], default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_COMPILED,
     )
     return env
 
 
+@functools.lru_cache(maxsize=4096)
+def _content_template(text: str) -> jinja2.Template:
+    """Return *text* compiled in the content sandbox (each distinct text compiles once)."""
+    return content_environment().from_string(text)
+
+
 def render_string(text: str, context: Mapping[str, Any], path: str, first_line: int = 1) -> str:
     """Render *text* (from *path*, starting at file line *first_line*) in the content sandbox."""
-    env = content_environment()
+    if "{" not in text and "\r" not in text:
+        return text  # no Jinja syntax: the text renders as itself
     try:
-        template = env.from_string(text)
+        template = _content_template(text)
     except jinja2.TemplateSyntaxError as error:
         raise ReportgenError(f"template syntax: {error.message}", path, (error.lineno or 1) + first_line - 1) from None
     except RecursionError:
