@@ -342,6 +342,13 @@ class Slide:
     attribution: str = ""
     notes: str = ""
     source: str = ""  # the footer's source line
+    origin: str = ""  # "path:line" of the content the slide comes from, for error messages
+
+    @property
+    def where(self) -> tuple[str | None, int | None]:
+        """Return the (path, line) this slide comes from, or (None, None)."""
+        path, _, line = self.origin.rpartition(":")
+        return (path or None, int(line) if line.isdigit() else None)
 
 
 @dataclass(frozen=True)

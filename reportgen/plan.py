@@ -14,7 +14,7 @@ from .yamlfile import LineDict, parse_yaml
 PLAN_TEMPLATE = "deck.yaml.j2"
 SLIDE_FIELDS = {
     "layout", "title", "subtitle", "text", "bullets", "bullets_right", "chart", "table",
-    "timeline", "figures", "quote", "attribution", "notes", "source", "priority",
+    "timeline", "figures", "quote", "attribution", "notes", "source", "priority", "origin",
 }
 
 
@@ -25,6 +25,10 @@ def plan_context(edition: Edition) -> dict[str, Any]:
 
     def block_ref(section: Section, block: Block) -> str:
         return f"{section.id}#{section.blocks.index(block)}"
+
+    def origin(section: Section, block: Block | None = None) -> str:
+        line = block.line if block is not None else section.field_lines.get("slide_title")
+        return f"{section.path}:{line or 1}"
 
     all_sources = [source.id for source in edition.sources]
     return {
@@ -40,6 +44,7 @@ def plan_context(edition: Edition) -> dict[str, Any]:
         "source_line": resolve.source_line(all_sources, edition.config, False),
         "report_date": format_date(edition.config.date),
         "block_ref": block_ref,
+        "origin": origin,
         "chart_alt": alt_text,
         "created": build_timestamp().isoformat(),
     }
@@ -111,7 +116,7 @@ def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
     if not layout:
         raise ReportgenError("a slide needs a 'layout'", origin, line)
     fields: dict[str, Any] = {"layout": str(layout)}
-    for key in ("title", "subtitle", "text", "quote", "attribution", "notes", "source"):
+    for key in ("title", "subtitle", "text", "quote", "attribution", "notes", "source", "origin"):
         if item.get(key) is not None:
             fields[key] = str(item[key])
     for key in ("bullets", "bullets_right"):

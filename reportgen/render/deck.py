@@ -7,8 +7,9 @@ empty are removed. The same plan always gives the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -42,18 +43,33 @@ def render_deck(plan: DeckPlan) -> bytes:
             raise ReportgenError(f"layout '{slide.layout}' not found in {plan.master}; the master "
                                  f"has: {', '.join(layouts)}", path=plan.master)
     apply_theme(prs, plan.theme)
-    pages = [page for slide in plan.slides
-             for page in deck_pages.paginate_slide(slide, layouts[slide.layout], prs, plan)]
+    pages = []
+    for slide in plan.slides:
+        with _located(slide):
+            pages.extend(deck_pages.paginate_slide(slide, layouts[slide.layout], prs, plan))
     notes = 0
     for number, page in enumerate(pages, start=1):
         added = prs.slides.add_slide(layouts[page.slide.layout])
-        _build_slide(added, layouts[page.slide.layout], page, number, plan, prs)
+        with _located(page.slide):
+            _build_slide(added, layouts[page.slide.layout], page, number, plan, prs)
         notes += added.has_notes_slide
     created = parse_timestamp(plan.created)
     set_core_properties(prs, title=plan.title, author=plan.author, subject=plan.subject,
                         keywords=plan.keywords, language=plan.language, created=created)
     app = app_properties(len(pages), notes, [page.slide.title for page in pages])
     return save_deterministic(prs, created, {"docProps/app.xml": app})
+
+
+@contextlib.contextmanager
+def _located(slide: Slide) -> Iterator[None]:
+    """Give a slide's errors the file and line of the content it was made from."""
+    try:
+        yield
+    except ReportgenError as error:
+        path, line = slide.where
+        if error.path or path is None:
+            raise
+        raise ReportgenError(error.message, path, line) from None
 
 
 def _open_master(master: Path) -> Presentation:
