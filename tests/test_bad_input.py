@@ -1,0 +1,348 @@
+"""Bad input (SPEC §6): each problem is one line naming the file and line, exit 1, no traceback,
+the previous build left exactly as it was and no temporary files behind."""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import PROJECTS, run_cli
+
+S1 = "content/sections/01-overview.md"
+S2 = "content/sections/02-sales.md"
+CSV = "content/data/sales.csv"
+CONFIG = "content/report.yaml"
+BOARD = "content/audiences/board.yaml"
+TEAM = "content/audiences/team.yaml"
+PROSE = "Sales grew in each quarter"  # the first words of S1's body, on line 12
+
+Edit = Callable[[Path], None]
+
+
+def replace(rel: str, old: str, new: str) -> Edit:
+    def edit(project: Path) -> None:
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {rel}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def replace_bytes(rel: str, old: bytes, new: bytes) -> Edit:
+    def edit(project: Path) -> None:
+        path = project / rel
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new, 1))
+
+    return edit
+
+
+def write(rel: str, content: str | bytes) -> Edit:
+    def edit(project: Path) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+    return edit
+
+
+def remove(rel: str) -> Edit:
+    def edit(project: Path) -> None:
+        path = project / rel
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+    return edit
+
+
+def before_prose(text: str) -> Edit:
+    """Put *text* at the start of the overview's body (line 12)."""
+    return replace(S1, PROSE, text + PROSE)
+
+
+def _alias_bomb() -> str:
+    lines = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 7):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 10) + "]")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Case:
+    id: str
+    edits: list[Edit]
+    message: str  # the whole of stderr, one line per problem
+    args: tuple[str, ...] = ()  # extra arguments to `build`
+    check_too: bool = True  # `reportgen check` reports the same
+    skip: str = field(default="")
+
+
+CASES = [
+    # Malformed YAML and front matter
+    Case("malformed-config-yaml", [replace(CONFIG, "title: Quarterly review", "title: [Quarterly review")],
+         "content/report.yaml:2: error: invalid YAML: expected ',' or ']', but got ':'"),
+    Case("malformed-front-matter", [replace(S1, "order: 10", "order: [10")],
+         "content/sections/01-overview.md:4: error: invalid YAML: expected ',' or ']', but got ':'"),
+    Case("front-matter-not-closed", [replace(S1, "---\n\nSales", "\nSales")],
+         "content/sections/01-overview.md:1: error: front matter is not closed: add a line '---' after its YAML"),
+    Case("front-matter-missing", [write(S1, "# Overview\n\nNo front matter here.\n")],
+         "content/sections/01-overview.md:1: error: missing front matter: a section starts with '---', its YAML, then '---'"),
+    Case("duplicate-yaml-key", [replace(BOARD, "purpose:", "title: Again\npurpose:")],
+         "content/audiences/board.yaml:2: error: invalid YAML: duplicate key 'title'"),
+    Case("malformed-directive-yaml", [replace(S2, "type: column", "type: [column")],
+         "content/sections/02-sales.md:16: error: invalid YAML: expected ',' or ']', but got ':'"),
+    # Unknown keys, with a did-you-mean
+    Case("unknown-front-matter-key", [replace(S1, "order: 10", "ordr: 10")],
+         "content/sections/01-overview.md:3: error: unknown key 'ordr' in front matter; did you mean 'order'?"),
+    Case("unknown-config-key", [replace(CONFIG, "subtitle:", "subtitel:")],
+         "content/report.yaml:2: error: unknown key 'subtitel' in the project config; did you mean 'subtitle'?"),
+    Case("unknown-audience-key", [replace(BOARD, "theme:", "them:")],
+         "content/audiences/board.yaml:8: error: unknown key 'them' in an audience file; did you mean 'theme'?"),
+    Case("unknown-chart-option", [replace(S2, "type: column", "tipe: column")],
+         "content/sections/02-sales.md:12: error: unknown option 'tipe' in a chart; did you mean 'type'?"),
+    # Unknown audience, section and dataset names, listing the known ones
+    Case("unknown-audience-in-config", [replace(CONFIG, "audiences: [board, team]", "audiences: [board, teem]")],
+         "content/report.yaml:9: error: unknown audience 'teem' (known: board, team)"),
+    Case("unknown-audience-in-section", [replace(S1, "order: 10", "order: 10\nfor: [bord]")],
+         "content/sections/01-overview.md:4: error: unknown audience 'bord' in 'for' (known: board, team)"),
+    Case("unknown-audience-on-command-line", [], "error: unknown audience 'nobody' (known: board, team)",
+         args=("-a", "nobody"), check_too=False),
+    Case("unknown-section", [replace(TEAM, '{tag: "*", depth: full}', "{id: overveiw}")],
+         "content/audiences/team.yaml:4: error: unknown section 'overveiw' (known: overview, sales)"),
+    Case("unknown-dataset-in-prose", [before_prose("{{ data.sale.q4.text }} ")],
+         "content/sections/01-overview.md:12: error: unknown dataset 'sale' (known: sales)"),
+    Case("unknown-figure-in-prose", [before_prose("{{ data.sales.q5.text }} ")],
+         "content/sections/01-overview.md:12: error: unknown figure 'q5' in dataset 'sales' (known: q1, q2, q3, q4, growth)"),
+    Case("unknown-dataset-in-chart", [replace(S2, "data: sales\nkeys: [q1, q2, q3, q4]\ntype", "data: sale\nkeys: [q1, q2, q3, q4]\ntype")],
+         "content/sections/02-sales.md:12: error: unknown dataset 'sale' (known: sales)"),
+    Case("unknown-directive", [before_prose("::: chrat\ndata: sales\n:::\n\n")],
+         "content/sections/01-overview.md:12: error: unknown directive 'chrat' (known: audience, briefing, slides, callout, quote, chart, table, keyfigures, timeline)"),
+    # Malformed CSV: the row, and the cell where there is one
+    Case("csv-extra-cell", [replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025,135,extra,")],
+         "content/data/sales.csv:3: error: row has 10 cells, the header has 9"),
+    Case("csv-unclosed-quote", [replace(CSV, "q2,Q2,", 'q2,"Q2,')],
+         "content/data/sales.csv:6: error: malformed CSV: unexpected end of data"),
+    Case("csv-value-not-a-number", [replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025,lots,")],
+         "content/data/sales.csv:3: error: figure 'q2': value 'lots' is not a number"),
+    Case("csv-missing-column", [replace(CSV, "key,label,year,value,unit,", "key,label,year,value,units,")],
+         "content/data/sales.csv:1: error: missing column(s) unit; a data CSV needs key, label, value, unit, source"),
+    Case("csv-unknown-source", [replace(CSV, "q3,Q3,2025,150,USD thousand,ledger", "q3,Q3,2025,150,USD thousand,ledgr")],
+         "content/data/sales.csv:4: error: unknown source 'ledgr' (known: ledger)"),
+    # Wrong value types
+    Case("order-not-a-number", [replace(S1, "order: 10", "order: ten")],
+         "content/sections/01-overview.md:3: error: 'order' must be a whole number, not 'ten'"),
+    Case("title-is-a-list", [replace(S1, "title: Overview", "title: [Over, view]")],
+         "content/sections/01-overview.md:2: error: 'title' must be text, not a list"),
+    Case("max-slides-not-a-number", [replace(BOARD, "max_slides: 6", "max_slides: many")],
+         "content/audiences/board.yaml:7: error: 'deck.max_slides' must be a whole number from 1 to 500, not 'many'"),
+    Case("colour-not-a-colour", [replace(BOARD, 'accent: "#5B2A86"', "accent: purple")],
+         "content/audiences/board.yaml:9: error: theme colour 'accent' must be '#RRGGBB', not 'purple'"),
+    Case("theme-is-a-list", [replace(TEAM, "theme:\n  accent: \"#0B6E4F\"", "theme: [green]")],
+         "content/audiences/team.yaml:7: error: 'theme' must be a mapping of keys to values, not a list"),
+    # Missing files
+    Case("config-missing", [remove(CONFIG)],
+         "content/report.yaml: error: project config not found (looked for content/report.yaml, content/report.yml)"),
+    Case("sections-folder-missing", [remove("content/sections")],
+         "content/sections: error: no sections folder (expected content/sections/*.md)"),
+    Case("image-missing", [before_prose("![Map](images/map.png)\n\n")],
+         "content/sections/01-overview.md:12: error: image 'images/map.png' not found"),
+    Case("logo-missing", [replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: images/logo.png')],
+         "content/audiences/board.yaml:10: error: logo 'images/logo.png' not found"),
+    Case("logo-corrupt", [write("images/logo.png", b"\x89PNG\r\n\x1a\n not really"),
+                          replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: images/logo.png')],
+         "content/audiences/board.yaml:10: error: logo 'images/logo.png' is not a readable image (PNG, JPEG, GIF, WebP or SVG)"),
+    Case("image-corrupt", [write("images/map.jpg", b"\xff\xd8\xff\xe0 truncated"), before_prose("![Map](images/map.jpg)\n\n")],
+         "content/sections/01-overview.md:12: error: image 'images/map.jpg' is not a readable image (PNG, JPEG, GIF, WebP or SVG)"),
+    Case("template-include-missing", [write("templates/board/briefing.html.j2", '{% extends "!base/briefing.html.j2" %}\n{% block cover %}{% include "cover.html.j2" %}{% endblock %}\n')],
+         "templates/board/briefing.html.j2:2: error: template 'cover.html.j2' not found"),
+    # Text that is not UTF-8
+    Case("section-not-utf8", [replace_bytes(S1, b"Overview", b"Overv\xe9w")],
+         "content/sections/01-overview.md:2: error: not UTF-8 text (byte 0xe9 at offset 16)"),
+    Case("csv-not-utf8", [replace_bytes(CSV, b"Q3,", b"Q\xff3,")],
+         "content/data/sales.csv:4: error: not UTF-8 text (byte 0xff at offset 136)"),
+    Case("config-binary", [write(CONFIG, b"title: x\x00\x01\n")],
+         "content/report.yaml: error: binary file, expected text"),
+    # Jinja: syntax errors, undefined names, runaway recursion
+    Case("jinja-syntax-in-prose", [before_prose("{{ data.sales.q4.text ")],
+         "content/sections/01-overview.md:12: error: template syntax: expected token 'end of print statement', got 'Sales'"),
+    Case("jinja-syntax-in-summary", [replace(S1, "summary: Sales rose", "summary: Sales {% if %} rose")],
+         "content/sections/01-overview.md:5: error: template syntax: Expected an expression, got 'end of statement block'"),
+    Case("jinja-undefined-name", [before_prose("{{ ask }} ")],
+         "content/sections/01-overview.md:12: error: undefined name: 'ask' is undefined"),
+    Case("jinja-undefined-in-key-point", [replace(S1, '"Q4 sales: {{ data.sales.q4.text }}"', '"Q4 sales: {{ data.sales.q4.txt }}"')],
+         "content/sections/01-overview.md:7: error: figure 'q4' has no field 'txt' (known: value, number, text, unit, label, source, qualifier, note, is_derived, year)"),
+    Case("jinja-recursion", [before_prose("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}")],
+         "content/sections/01-overview.md:12: error: template recursion too deep (a macro or include that calls itself?)"),
+    Case("template-syntax", [write("templates/board/briefing.html.j2", '{% extends "!base/briefing.html.j2" %}\n{% block cover %}{{ report.title }{% endblock %}\n')],
+         "templates/board/briefing.html.j2:2: error: template syntax: unexpected '}'"),
+    Case("template-undefined", [write("templates/team/briefing.html.j2", '{% extends "!base/briefing.html.j2" %}\n{% block cover %}\n{{ report.titel }}\n{% endblock %}\n')],
+         "templates/team/briefing.html.j2:3: error: undefined name: 'Config object' has no attribute 'titel'"),
+    Case("deck-plan-not-a-list", [write("templates/base/deck.yaml.j2", "title: {{ report.title }}\n")],
+         "templates/base/deck.yaml.j2: error: the deck plan must render to a YAML list of slides"),
+    # Absurd sizes
+    Case("section-too-large", [replace(S1, PROSE, "x" * 5_000_001 + PROSE)],
+         "content/sections/01-overview.md: error: file is too large (5,000,595 bytes; limit 5,000,000)"),
+    Case("csv-too-many-rows", [write(CSV, "key,label,value,unit,source\n" + "".join(f"k{i},K,{i},t,ledger\n" for i in range(10_001)))],
+         "content/data/sales.csv:10002: error: too many rows (limit 10,000)"),
+    Case("yaml-alias-bomb", [write("content/data/bomb.yaml", _alias_bomb())],
+         "content/data/bomb.yaml:5: error: invalid YAML: too many values once aliases are expanded (limit 100,000)"),
+    Case("huge-range", [before_prose("{% for i in range(10**9) %}x{% endfor %}")],
+         "content/sections/01-overview.md:12: error: template limit exceeded: a range of 1,000,000,000 numbers (limit 100,000)"),
+    Case("huge-string", [before_prose("{{ 'a' * 10**9 }}")],
+         "content/sections/01-overview.md:12: error: template limit exceeded: a repeated string or list longer than 1,000,000"),
+    Case("nested-loops", [before_prose("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")],
+         "content/sections/01-overview.md:12: error: template limit exceeded: more than 2,000,000 loop steps and calls"),
+    Case("huge-output", [before_prose("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}")],
+         "content/sections/01-overview.md: error: template limit exceeded: text longer than 5,000,000 characters"),
+    Case("huge-padding", [before_prose("{{ 'a'|center(10**9) }}")],
+         "content/sections/01-overview.md:12: error: template limit exceeded: a width of 1,000,000,000 (limit 1,000)"),
+    # Several problems in several files: all of them, in one pass, in file and line order
+    Case("several-problems", [replace(S1, "order: 10", "ordr: 10"), replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025,lots,"),
+                              replace(BOARD, "max_slides: 6", "max_slides: 0")],
+         "content/audiences/board.yaml:7: error: 'deck.max_slides' must be a whole number from 1 to 500, not 0\n"
+         "content/data/sales.csv:3: error: figure 'q2': value 'lots' is not a number\n"
+         "content/sections/01-overview.md:3: error: unknown key 'ordr' in front matter; did you mean 'order'?"),
+]
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory):
+    """A good build of the minimal project (every audience, PDF and deck) to compare against."""
+    project = tmp_path_factory.mktemp("good") / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    out = project.parent / "out"
+    result = run_cli("build", project, "-o", out, "-j", "1")
+    assert result.code == 0, result.err
+    return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder* with its bytes."""
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def assert_clean_failure(result, expected: str) -> None:
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    assert result.err == expected + "\n"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_bad_input_is_one_line_per_problem_and_the_last_build_survives(case, good_build, tmp_path):
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    before = snapshot(out)
+    for edit in case.edits:
+        edit(project)
+
+    result = run_cli("build", project, "-o", out, *case.args)
+
+    assert_clean_failure(result, case.message)
+    assert snapshot(out) == before
+    assert not list(tmp_path.rglob("*.tmp"))
+    if case.check_too:
+        project_before = snapshot(project)
+        assert_clean_failure(run_cli("check", project), case.message)
+        assert snapshot(project) == project_before
+
+
+def test_debug_shows_the_traceback(project_copy):
+    from reportgen.cli import main
+    from reportgen.errors import ReportgenError
+
+    project = project_copy()
+    replace(S1, "order: 10", "ordr: 10")(project)
+    with pytest.raises(ReportgenError):
+        main(["--debug", "check", str(project)])
+
+
+def test_check_writes_nothing(cli, project_copy):
+    project = project_copy()
+    before = snapshot(project)
+    assert cli("check", project).code == 0
+    assert snapshot(project) == before
+
+
+# An output path that cannot be written
+
+
+def test_output_path_that_is_a_file(cli, project_copy, tmp_path):
+    project = project_copy()
+    target = tmp_path / "not-a-folder"
+    target.write_text("keep me")
+    result = cli("build", project, "-o", target)
+    assert_clean_failure(result, f"{target}: error: cannot write output: not a folder")
+    assert target.read_text() == "keep me"
+
+
+def test_output_path_below_a_file(cli, project_copy, tmp_path):
+    project = project_copy()
+    (tmp_path / "file").write_text("keep me")
+    out = tmp_path / "file" / "out"
+    result = cli("build", project, "-o", out)
+    assert_clean_failure(result, f"{out}: error: cannot write output: '{tmp_path / 'file'}' is not a folder")
+
+
+def test_output_folder_where_an_audience_folder_is_a_file(cli, project_copy, tmp_path):
+    project = project_copy()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "board").write_text("keep me")
+    result = cli("build", project, "-o", out, "-f", "pdf", "-j", "1")
+    assert_clean_failure(result, f"{out / 'board'}: error: cannot write output: not a folder")
+    assert (out / "board").read_text() == "keep me"
+    assert sorted(path.name for path in out.rglob("*")) == ["board"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write to read-only folders")
+def test_output_folder_that_is_read_only(cli, project_copy, tmp_path):
+    project = project_copy()
+    out = tmp_path / "read-only"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        result = cli("build", project, "-o", out)
+    finally:
+        out.chmod(0o755)
+    assert_clean_failure(result, f"{out}: error: cannot write output: permission denied")
+    assert not list(out.iterdir())
+
+
+def test_a_write_that_fails_midway_leaves_the_last_build_and_no_temporary_files(cli, good_build, tmp_path, monkeypatch):
+    """Disk full while writing the third file: nothing has been moved into place yet."""
+    build_module = importlib.import_module("reportgen.build")
+
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    replace(S1, PROSE, "Changed. " + PROSE)(project)
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    before = snapshot(out)
+    real_stage = build_module._stage
+    calls = []
+
+    def full_disk(target: Path, data: bytes) -> Path:
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        return real_stage(target, data)
+
+    monkeypatch.setattr(build_module, "_stage", full_disk)
+    result = cli("build", project, "-o", out, "-j", "1")
+
+    assert_clean_failure(result, f"{calls[-1]}: error: cannot write output: No space left on device")
+    assert snapshot(out) == before
+    assert not list(out.rglob("*.tmp"))
