@@ -217,7 +217,9 @@ def _warm_up(formats: tuple[str, ...]) -> None:
         from .render import briefing  # noqa: F401
         import weasyprint  # noqa: F401
     if "pptx" in formats:
-        from .render import deck  # noqa: F401
+        from .render import deck, pptx_xpath  # noqa: F401
+
+        pptx_xpath.install()
 
 
 def _render_all(todo: list[Job], workers: _Workers, progress: Progress | None) -> list[tuple[bytes, Output]]:
@@ -279,7 +281,10 @@ def render_job(job: Job) -> tuple[bytes, Output]:
         assert job.edition is not None
         data, count = write_pdf(job.html, job.edition)
     elif job.format == "pptx":
+        from .render import pptx_xpath
         from .render.deck import render_deck
+
+        pptx_xpath.install()
 
         assert job.plan is not None
         data = render_deck(job.plan)
