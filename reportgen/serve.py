@@ -49,6 +49,9 @@ def serve(
 
     log = Log(stdout or sys.stdout, stderr or sys.stderr)
     root = Path(project)
+    missing = [name for name in ("index.html", *STATIC_FILES) if not (STATIC / name).is_file()]
+    if missing:
+        raise ReportgenError(f"this installation of reportgen lacks the preview page's files ({', '.join(missing)}); reinstall it", STATIC)
     if not root.is_dir():
         raise ReportgenError("project folder not found", root)
     session = PreviewSession(root, root / PREVIEW_FOLDER, log, audience)
