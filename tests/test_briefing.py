@@ -206,6 +206,21 @@ def test_contents_numbers_agree_with_the_bookmarks(pdfs, audience):
         assert marks[title] == printed, title
 
 
+@needs_poppler
+@pytest.mark.parametrize("audience", FULL)
+def test_contents_entries_are_links_to_their_headings(pdfs, project, audience):
+    reader = PdfReader(pdfs[audience])
+    index, entries = contents_entries(pdfs[audience])
+    edition = make_edition(project, audience)
+    ids = ["summary"] + [section.id for section in edition.sections] + ["sources"]
+    linked = {str(annotation.get_object()["/Dest"]) for annotation in reader.pages[index]["/Annots"]
+              if annotation.get_object().get("/Subtype") == "/Link"}
+    assert linked == set(ids)
+    destinations = reader.named_destinations
+    for target, (_, title, printed) in zip(ids, entries):
+        assert reader.get_destination_page_number(destinations[target]) + 1 == printed, title
+
+
 # --- pages ----------------------------------------------------------------------------
 
 @needs_poppler

@@ -140,6 +140,12 @@ def figure_parts(figure: Figure) -> tuple[str, str, str]:
     return match.group(1).strip(), match.group(2), match.group(3).strip()
 
 
+def _notes_attached(html: str) -> Markup:
+    """Glue each footnote call to the word before it (a word joiner), so a full line never
+    pushes the call alone onto the next line."""
+    return Markup(str(html).replace('<span class="footnote">', '\u2060<span class="footnote">'))
+
+
 def _css_string(text: object) -> Markup:
     """Return *text* as a quoted CSS string (for labels used in generated content)."""
     escaped = "".join(ch if ch.isprintable() and ch not in '"\\' else f"\\{ord(ch):x} " for ch in str(text))
@@ -151,6 +157,7 @@ def briefing_html(edition: Edition) -> str:
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
     env.filters["css_string"] = _css_string
+    env.filters["notes_attached"] = _notes_attached
     return render_template(env, "briefing.html.j2", briefing_context(edition))
 
 
