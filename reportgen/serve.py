@@ -8,13 +8,15 @@ import http.server
 import ipaddress
 import json
 import mimetypes
+import os
 import re
 import signal
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import ExitStatus, ReportgenError
@@ -45,8 +47,6 @@ def serve(
     Raises ReportgenError when the project folder is missing, *audience* is unknown or the
     port cannot be bound.
     """
-    import sys
-
     log = Log(stdout or sys.stdout, stderr or sys.stderr)
     root = Path(project)
     missing = [name for name in ("index.html", *STATIC_FILES) if not (STATIC / name).is_file()]
@@ -69,16 +69,15 @@ def serve(
     except OSError as error:
         server.server_close()
         raise ReportgenError(f"cannot write the preview folder: {error.strerror or error}", session.out) from None
-    threads = [
-        threading.Thread(target=session.run, name="preview-builder", daemon=True),
-        threading.Thread(target=watch_project, args=(session,), name="preview-watcher", daemon=True),
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="preview-server", daemon=True),
-    ]
+    watcher = threading.Thread(target=watch_project, args=(session,), name="preview-watcher", daemon=True)
+    builder = threading.Thread(target=session.run, name="preview-builder", daemon=True)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="preview-server", daemon=True)
     restore = _stop_on_sigterm()
     try:
+        watcher.start()  # first, so that a save during the first build is not missed
         session.build(session.default_audience)
-        for thread in threads:
-            thread.start()
+        builder.start()
+        serving.start()
         shown_host = f"[{host}]" if ":" in host else host
         log.info(f"previewing {session.default_audience} at http://{shown_host}:{server.server_address[1]}/ (Ctrl-C to stop)")
         if not _is_loopback(host):
@@ -89,9 +88,10 @@ def serve(
         pass
     finally:
         session.stop()
-        server.shutdown() if threads[2].is_alive() else None
+        if serving.is_alive():
+            server.shutdown()
         server.server_close()
-        for thread in threads:
+        for thread in (watcher, builder, serving):
             if thread.is_alive():
                 thread.join(timeout=5)
         restore()
@@ -288,18 +288,25 @@ def watch_project(session: PreviewSession) -> None:
     Everything but the build folder is watched: content, data, templates, the config and
     any file they refer to (a logo). Editor swap files and version control are ignored.
     """
-    from watchfiles import DefaultFilter, watch
+    from watchfiles import watch
 
     root = session.root
-    ignored = [str(root / "build"), str(session.out)]
-    watch_filter = DefaultFilter(ignore_paths=ignored)
+    relevant = watch_filter(root, session.out)
+    for changes in watch(root, watch_filter=relevant, stop_event=session.stop_event, step=50, rust_timeout=500, raise_interrupt=False):
+        session.changed(_changed_files(root, changes))
+
+
+def watch_filter(root: Path, out: Path) -> Callable[[Any, str], bool]:
+    """Return the test of which changed paths count: not build outputs, hidden or scratch files."""
+    from watchfiles import DefaultFilter
+
+    default = DefaultFilter(ignore_paths=[str(root / "build") + os.sep, str(out) + os.sep])
 
     def relevant(change: Any, path: str) -> bool:
         name = Path(path).name
-        return watch_filter(change, path) and not name.startswith(".") and not name.endswith((".tmp", ".bak"))
+        return default(change, path) and not name.startswith(".") and not name.endswith((".tmp", ".bak"))
 
-    for changes in watch(root, watch_filter=relevant, stop_event=session._stop, step=50, rust_timeout=500, raise_interrupt=False):
-        session.changed(_changed_files(root, changes))
+    return relevant
 
 
 def _changed_files(root: Path, changes: set[tuple[Any, str]]) -> list[str]:

@@ -356,3 +356,17 @@ def test_scratch_files_made_and_gone_in_one_save_are_not_named(tmp_path):
         (Change.deleted, str(tmp_path / "content" / "old.md")),
     }
     assert _changed_files(tmp_path, changes) == ["content/old.md", "content/report.yaml"]
+
+
+def test_the_watcher_ignores_outputs_hidden_and_scratch_files(tmp_path):
+    from watchfiles import Change
+
+    from reportgen.serve import watch_filter
+
+    relevant = watch_filter(tmp_path, tmp_path / "build" / ".preview")
+    counted = [name for name in (
+        "content/sections/01.md", "content/data/sales.csv", "templates/board/briefing.css", "build-notes.md",
+        "build/board/x.pdf", "build/.preview/live/board/x.html", "content/sections/.01.md.swp",
+        "content/sections/01.md~", ".git/index", "content/sections/01.md.tmp",
+    ) if relevant(Change.modified, str(tmp_path / name))]
+    assert counted == ["content/sections/01.md", "content/data/sales.csv", "templates/board/briefing.css", "build-notes.md"]

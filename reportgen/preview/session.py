@@ -194,6 +194,11 @@ class PreviewSession:
     def stopped(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def stop_event(self) -> threading.Event:
+        """The event set when the session stops; the watcher ends with it."""
+        return self._stop
+
     # --- building ---------------------------------------------------------------------
 
     def run(self) -> None:
