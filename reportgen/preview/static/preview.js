@@ -316,6 +316,10 @@
     });
     stream.addEventListener("open", () => refresh());
     stream.addEventListener("error", () => {
+      if (stream.readyState === EventSource.CLOSED) {
+        refresh(); // refused outright (an audience that no longer exists): fall back to the default
+        return;
+      }
       $("status").dataset.kind = "offline";
       $("status-text").textContent = "Server stopped · reconnecting…";
     });
