@@ -284,4 +284,7 @@ def evaluate(expression: str, values: dict[str, float], strict: bool = False) ->
             f"derived expression {expression!r} may use only figures, numbers, + - * / ( ) and round()"
         )
 
-    return walk(tree)
+    result = walk(tree)
+    if not math.isfinite(result):
+        raise ReportgenError(f"derived expression {expression!r} does not give a finite number")
+    return result

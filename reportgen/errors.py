@@ -31,10 +31,18 @@ class ReportgenError(Exception):
         return (type(self), (self.message, self.path, self.line))
 
     def __str__(self) -> str:
-        where = self.path or ""
+        where = _one_line(self.path or "")
         if where and self.line:
             where = f"{where}:{self.line}"
-        return f"{where}: error: {self.message}" if where else f"error: {self.message}"
+        message = _one_line(self.message)
+        return f"{where}: error: {message}" if where else f"error: {message}"
+
+
+def _one_line(text: str) -> str:
+    """Escape line breaks and other control characters a user's text may bring into a message."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 class ProjectErrors(ReportgenError):

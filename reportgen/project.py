@@ -225,7 +225,7 @@ def _load_section(root: Path, path: Path, shown: str, index: int, errors: ErrorC
     line = meta.line_of
     default_id = re.sub(r"^\d+[-_]", "", path.stem)
     section_id = _text(meta.get("id") or default_id, shown, line("id"), "'id'", errors)
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", section_id):
+    if section_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", section_id):  # "" after a type error
         errors.add(f"section id {section_id!r} may contain only letters, digits, - and _", shown, line("id"))
     title = _text(meta.get("title"), shown, line("title"), "'title'", errors)
     if not title.strip() and not isinstance(meta.get("title"), (dict, list)):

@@ -214,9 +214,10 @@ def expect_mapping(value: Any, path: str, what: str, line: int | None = None) ->
 
 
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
+    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"), ((int, float), "a number")):
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
 
 
 def kind_of(value: Any) -> str:
