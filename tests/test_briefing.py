@@ -48,6 +48,25 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=None)
+def word_boxes(path: Path) -> list[tuple[float, list[tuple[float, float, float, float, str]]]]:
+    """Return, per page, its height and every word's box (x0, y0, x1, y1 from the top left, in pt)."""
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = re.findall(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)', page.group(2))
+        pages.append((float(page.group(1)), [(*map(float, word[:4]), word[4]) for word in words]))
+    return pages
+
+
+def outline_items(reader: PdfReader) -> list:
+    """Return the bookmarks themselves, flattened, in order."""
+    def walk(items: list) -> list:
+        return [found for item in items for found in (walk(item) if isinstance(item, list) else [item])]
+
+    return walk(reader.outline)
+
+
 def outline(path: Path) -> list[tuple[int, str, int]]:
     """Return the bookmarks as (level, title, 1-based page), in order."""
     reader = PdfReader(path)
@@ -267,15 +286,29 @@ def test_an_audience_whose_sections_are_all_summaries_gets_a_brief_without_conte
     assert "Contents" in [title for _, title, _ in outline(pdfs["government"])]
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+@needs_poppler
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_no_text_falls_outside_the_page(pdfs, audience):
-    html = subprocess.run(["pdftotext", "-bbox", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout
-    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
-        width, height = float(page.group(1)), float(page.group(2))
-        for word in re.finditer(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">([^<]*)', page.group(3)):
-            x0, y0, x1, y1 = map(float, word.groups()[:4])
-            assert -0.5 <= x0 and x1 <= width + 0.5 and -0.5 <= y0 and y1 <= height + 0.5, f"{audience}: {word.group(5)!r} is off the page"
+    reader = PdfReader(pdfs[audience])
+    for number, (height, words) in enumerate(word_boxes(pdfs[audience])):
+        width = float(reader.pages[number].mediabox.width)
+        for x0, y0, x1, y1, text in words:
+            assert -0.5 <= x0 and x1 <= width + 0.5 and -0.5 <= y0 and y1 <= height + 0.5, f"{audience}: {text!r} is off page {number + 1}"
+
+
+@needs_poppler
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_heading_is_stranded_at_the_foot_of_a_page(pdfs, audience):
+    """Below each heading, on its own page, stands at least a line of text set at body size
+    or larger: not just footnotes (7.5 pt) and the footer."""
+    reader = PdfReader(pdfs[audience])
+    boxes = word_boxes(pdfs[audience])
+    for item in outline_items(reader):
+        page = reader.get_destination_page_number(item)
+        height, words = boxes[page]
+        top = height - float(item["/Top"])  # the heading's top edge, from the top of the page
+        body = [word for word in words if word[1] > top + 22 and word[3] < height - 66 and word[3] - word[1] >= 8.5]
+        assert len(body) >= 8, f"{audience}: heading {item.title!r} is stranded at the foot of page {page + 1}"
 
 
 @pytest.mark.skipif(shutil.which("pdfimages") is None, reason="pdfimages is not installed")

@@ -30,7 +30,7 @@ _FONT_FACES = (
 )
 # CSS page size and the page's height (the cover fills exactly one page).
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
-_CHART_SIZE_MM = (160.0, 72.0)  # drawn at the text column's width, scaled to fit it
+_CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fit it
 _TIMELINE_SIZE_MM = (160.0, 46.0)
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _PARENTHESES = re.compile(r"\([^)]*\)")
