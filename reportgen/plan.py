@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
 from typing import Any, Mapping
 
 from . import resolve
@@ -71,6 +73,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
     slides = _trim(slides, edition.audience.deck_max_slides)
     master_name = edition.audience.deck_master or "deck.pptx"
     master = find_file(list(edition.template_dirs), master_name, edition.audience.path)
+    _check_master(master, master_name, edition.audience.path)
     config = edition.config
     return DeckPlan(
         slides=tuple(slide for slide, _priority in slides),
@@ -83,6 +86,16 @@ def deck_plan(edition: Edition) -> DeckPlan:
         theme=edition.audience.theme,
         master=master,
     )
+
+
+def _check_master(master: Path, name: str, referrer: str) -> None:
+    """Refuse a deck master that is not a PowerPoint file, before anything is rendered."""
+    try:
+        with zipfile.ZipFile(master) as package:
+            if "ppt/presentation.xml" not in package.namelist():
+                raise ReportgenError(f"deck master '{name}' is not a PowerPoint file (no ppt/presentation.xml)", referrer)
+    except (OSError, zipfile.BadZipFile, ValueError):
+        raise ReportgenError(f"deck master '{name}' is not a PowerPoint file (not a readable .pptx)", referrer) from None
 
 
 def _template_origin(edition: Edition) -> str:

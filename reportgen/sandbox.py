@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import os
+import posixpath
 import re
 import string
 from pathlib import Path
@@ -18,6 +20,7 @@ MAX_STEPS = 2_000_000  # loop iterations plus calls in one render
 MAX_STRING = 1_000_000  # characters of one string built by an operator, filter or method
 MAX_WIDTH = 1_000  # a padding width, indent or format width
 MAX_EXPONENT = 100
+MAX_TEMPLATE_BYTES = 5_000_000
 
 _steps: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("reportgen_steps", default=None)
 
@@ -232,15 +235,43 @@ class NoFiles(jinja2.BaseLoader):
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
-    """A FileSystemLoader that will not follow a symbolic link out of its folders."""
+    """A FileSystemLoader that reads UTF-8 text files of sane size, inside its folders only.
+
+    A symbolic link out of the folders is refused; a file that is not UTF-8 text is an error
+    naming it, as *display* shows its path (relative to the project).
+    """
+
+    def __init__(self, searchpath: list[str], display: Callable[[str], str] = str) -> None:
+        super().__init__(searchpath)
+        self.display = display
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if filename is not None:
-            resolved = Path(filename).resolve()
-            if not any(resolved.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
-                raise SecurityError(f"template '{template}' is a link to a file outside the template folders")
-        return source, filename, uptodate
+        from .errors import ReportgenError
+        from .yamlfile import read_text
+
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = posixpath.join(folder, *pieces)
+            if os.path.isfile(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
+        resolved = Path(filename).resolve()
+        if not any(resolved.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise SecurityError(f"template '{template}' is a link to a file outside the template folders")
+        mtime = os.path.getmtime(filename)
+        size = os.path.getsize(filename)
+        if size > MAX_TEMPLATE_BYTES:
+            raise ReportgenError(f"file is too large ({size:,} bytes; limit {MAX_TEMPLATE_BYTES:,})", self.display(filename))
+        contents = read_text(Path(filename), self.display(filename))
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(filename) == mtime
+            except OSError:
+                return False
+
+        return contents, os.path.normpath(filename), uptodate
 
 
 class Undefined(jinja2.StrictUndefined):

@@ -84,11 +84,11 @@ def template_environment(dirs: tuple[Path, ...]) -> SandboxedEnvironment:
 def _new_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
     loader = jinja2.ChoiceLoader(
         [
-            sandbox.ConfinedLoader(list(dirs)),
+            sandbox.ConfinedLoader(list(dirs), _short),
             jinja2.PrefixLoader(
                 {
-                    "!base": sandbox.ConfinedLoader(list(dirs[1:])),
-                    "!default": sandbox.ConfinedLoader([str(PACKAGE_TEMPLATES)]),
+                    "!base": sandbox.ConfinedLoader(list(dirs[1:]), _short),
+                    "!default": sandbox.ConfinedLoader([str(PACKAGE_TEMPLATES)], _short),
                 }
             ),
         ]

@@ -205,6 +205,20 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_project(name, css, expecte
     assert not out.exists()
 
 
+def test_an_svg_that_refers_to_the_network_is_named(cli, project_copy, tmp_path):
+    project = project_copy()
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">\n'
+        '<image xlink:href="http://example.com/tracker.png" width="10" height="10"/></svg>\n'
+    )
+    write("images/logo.svg", svg)(project)
+    replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: images/logo.svg')(project)
+    one_line_error(
+        cli("build", project, "-a", "board", "-f", "pdf", "-o", tmp_path / "out", "-j", "1"),
+        "images/logo.svg:2: error: resource 'http://example.com/tracker.png' refused: only files inside the project can be used (no network)",
+    )
+
+
 @pytest.mark.parametrize(
     "markup",
     ['<a rel="attachment" href="content/report.yaml">ledger</a>', '<link rel="attachment" href="content/data/sales.csv">'],

@@ -223,6 +223,11 @@ def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
     folders = [folder for folder in edition.template_dirs if folder.resolve() != PACKAGE_TEMPLATES.resolve()]
     files = [file for folder in folders if folder.is_dir() for file in sorted(folder.rglob("*")) if file.is_file()]
     files += [edition.root / section.path for section in edition.sections]
+    # An SVG image or a stylesheet elsewhere in the project may refer to the URL itself.
+    files += [
+        file for file in sorted(root.rglob("*")) if file.suffix.lower() in (".svg", ".css") and file.is_file()
+        and not any(part.startswith(".") or part == "build" for part in file.relative_to(root).parts)
+    ]
     for file in files:
         try:
             text = file.read_text(encoding="utf-8", errors="replace")
