@@ -198,6 +198,7 @@ class Theme:
     text: str = "#1A1A1A"
     muted: str = "#5F6B76"
     logo: str = ""  # path relative to the project, or ""
+    font: str = "serif"  # the briefing's body text: "serif" (Source Serif Pro) or "sans" (Source Sans Pro)
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ class Audience:
     variables: Mapping[str, Any] = field(default_factory=dict)
     pdf_variant: str = "pdf/ua-1"
     page_size: str = "A4"
+    pdf_layout: str = "auto"  # "auto", "brief" (no contents, sections run on) or "full"
     output_name: str = ""
     key_figures: tuple[str, ...] = ()  # overrides the project's cover band when set
     deck_master: str = ""  # a .pptx found through the template folders

@@ -27,9 +27,11 @@ AUDIENCE_FIELDS = {
     "output_name", "key_figures",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
-THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo"}
+THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
+THEME_FONTS = ("serif", "sans")
+PDF_LAYOUTS = ("auto", "brief", "full")
 DECK_FIELDS = {"max_slides", "master"}
-PDF_FIELDS = {"variant", "page_size"}
+PDF_FIELDS = {"variant", "page_size", "layout"}
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 PAGE_SIZES = ("A4", "Letter")
 MAX_FILE_BYTES = 5_000_000
@@ -320,7 +322,7 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     labels = _sub_mapping(document, "labels", set(), shown, errors)
     variables = _sub_mapping(document, "variables", set(), shown, errors)
     theme_values = {}
-    for key in THEME_FIELDS - {"logo"}:
+    for key in THEME_FIELDS - {"logo", "font"}:
         if key in theme_doc:
             colour = str(theme_doc[key])
             if not _COLOUR.match(colour):
@@ -337,6 +339,12 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     variant = str(pdf.get("variant", "pdf/ua-1"))
     if variant not in PDF_VARIANTS:
         errors.add(f"unknown PDF variant '{variant}' (known: {', '.join(PDF_VARIANTS)})", shown, pdf.line_of("variant"))
+    font = str(theme_doc.get("font", "serif"))
+    if font not in THEME_FONTS:
+        errors.add(f"unknown theme font '{font}' (known: {', '.join(THEME_FONTS)})", shown, theme_doc.line_of("font"))
+    layout = str(pdf.get("layout", "auto"))
+    if layout not in PDF_LAYOUTS:
+        errors.add(f"unknown PDF layout '{layout}' (known: {', '.join(PDF_LAYOUTS)})", shown, pdf.line_of("layout"))
     page_size = str(pdf.get("page_size", "A4"))
     if page_size not in PAGE_SIZES:
         errors.add(f"unknown page size '{page_size}' (known: {', '.join(PAGE_SIZES)})", shown, pdf.line_of("page_size"))
@@ -356,11 +364,12 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         purpose=_text(document.get("purpose"), shown, document.line_of("purpose"), "'purpose'", errors),
         sections=tuple(rules),
         deck_max_slides=max_slides,
-        theme=Theme(**theme_values, logo=logo),
+        theme=Theme(**theme_values, logo=logo, font=font),
         labels={str(k): str(v) for k, v in labels.items()},
         variables=dict(variables),
         pdf_variant=variant,
         page_size=page_size,
+        pdf_layout=layout,
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
         deck_master=str(deck.get("master") or ""),

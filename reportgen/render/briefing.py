@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
+from ..resources import html_resources, refusal
 from ..templates import ASSETS, PACKAGE_TEMPLATES, render_template, template_environment
 
 FONTS = ASSETS / "fonts"
@@ -60,7 +61,7 @@ def briefing_layout(edition: Edition) -> str:
     An audience may ask for one with ``pdf: {layout: …}``; otherwise an edition whose every
     section is at summary depth is a brief.
     """
-    chosen = getattr(edition.audience, "pdf_layout", "") or "auto"
+    chosen = edition.audience.pdf_layout
     if chosen in ("brief", "full"):
         return chosen
     return "brief" if edition.sections and all(s.depth == "summary" for s in edition.sections) else "full"
@@ -158,7 +159,29 @@ def briefing_html(edition: Edition) -> str:
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
     env.filters["css_string"] = _css_string
     env.filters["notes_attached"] = _notes_attached
-    return render_template(env, "briefing.html.j2", briefing_context(edition))
+    html = render_template(env, "briefing.html.j2", briefing_context(edition))
+    check_resources(html, edition)
+    return html
+
+
+def check_resources(html: str, edition: Edition) -> None:
+    """Raise an error naming the referring file for any resource the PDF could not use.
+
+    The same rule as the confined fetcher, applied to the HTML before layout, so that
+    ``reportgen check`` reports what a build would refuse.
+    """
+    from urllib.parse import urljoin
+
+    base = edition.root.resolve().as_uri() + "/"
+    for url in html_resources(html):
+        if url.startswith("attachment:"):
+            raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
+        if not url.strip() or url.startswith("#"):
+            continue
+        absolute = urljoin(base, url.strip())
+        reason = refusal(absolute, _allowed_roots(edition))
+        if reason:
+            raise ReportgenError(f"resource {_clip(_shown_url(absolute, edition.root))!r} refused: {reason}", *_referrer(edition, absolute))
 
 
 def _allowed_roots(edition: Edition) -> list[Path]:
@@ -295,19 +318,13 @@ def _confined_fetcher(roots: list[Path]) -> Any:
             self.refused: list[tuple[str, str]] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
+            reason = refusal(url, roots)
+            if reason:
+                self.refused.append((url, reason))
+                raise ValueError("refused")
+            if urlsplit(url).scheme.lower() == "data":
                 return super().fetch(url, headers)
-            if scheme != "file":
-                self.refused.append((url, "only files inside the project can be used (no network)"))
-                raise ValueError("refused")
             path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path.is_relative_to(root) for root in roots):
-                self.refused.append((url, "outside the project"))
-                raise ValueError("refused")
-            if not path.is_file():
-                self.refused.append((url, "file not found"))
-                raise ValueError("refused")
             return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())
 
     return ConfinedFetcher()
