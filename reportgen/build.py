@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import __version__
-from .edition import make_edition
 from .errors import ErrorCollector, ReportgenError
 from .incremental import Sources, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
@@ -83,6 +82,7 @@ Progress = Callable[[Output], None]
 
 def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]) -> list[Job]:
     """Validate every audience's edition and prepare its jobs; raise all problems at once."""
+    from .edition import make_edition  # here, not at the top: a build with nothing to do needs none of it
     from .plan import deck_plan
     from .render.briefing import briefing_html
 
