@@ -152,3 +152,25 @@ def test_the_pdf_is_kept_when_nothing_changed(project, tmp_path):
     assert made(build(project, audiences=["board"], out_dir=out, formats=["pdf"], jobs=1)) == set()
     (project / "templates" / "board" / "audience.css").write_text(".cover-title { font-size: 30pt; }\n")
     assert made(build(project, audiences=["board"], out_dir=out, formats=["pdf"], jobs=1)) == {"board/pdf"}
+
+
+def _deck_renderer_available() -> bool:
+    try:
+        import reportgen.render.deck  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _deck_renderer_available(), reason="reportgen/render/deck.py is not importable yet")
+def test_a_new_deck_master_for_one_audience_rebuilds_only_its_deck(project, tmp_path):
+    from pptx import Presentation
+
+    out = tmp_path / "out"
+    formats = ["html", "pptx"]
+    build(project, out_dir=out, formats=formats, jobs=1)
+    assert made(build(project, out_dir=out, formats=formats, jobs=1)) == set()
+    master = Presentation(str(incremental.PACKAGE / "templates" / "base" / "deck.pptx"))
+    master.core_properties.title = "Board master"
+    master.save(str(project / "templates" / "board" / "deck.pptx"))
+    assert made(build(project, out_dir=out, formats=formats, jobs=1)) == {"board/pptx"}
