@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -76,6 +77,74 @@ def check_image(target: Path, what: str, path: str | None, line: int | None = No
         raise ReportgenError(f"{what} is not a readable image (PNG, JPEG, GIF, WebP or SVG)", path, line) from None
     if width * height > MAX_IMAGE_PIXELS:
         raise ReportgenError(f"{what} is too large ({width}×{height} pixels; limit {MAX_IMAGE_PIXELS:,})", path, line)
+
+
+def refusal(url: str, roots: list[Path]) -> str | None:
+    """Return why the renderer may not fetch the absolute *url*, or None when it may.
+
+    Only data: URLs and files inside *roots* (the project, the package's assets) are served:
+    no network, no file elsewhere on the machine.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        return None
+    if scheme != "file":
+        return "only files inside the project can be used (no network)"
+    path = Path(unquote(urlsplit(url).path))
+    if not inside(path, roots):
+        return "outside the project"
+    if not path.is_file():
+        return "file not found"
+    return None
+
+
+# What WeasyPrint fetches from HTML: (tag, attribute) pairs; CSS url() and @import are below.
+_FETCHED = {
+    ("img", "src"), ("link", "href"), ("object", "data"), ("embed", "src"), ("iframe", "src"),
+    ("image", "href"), ("image", "xlink:href"), ("use", "href"), ("use", "xlink:href"), ("feimage", "href"),
+    ("input", "src"), ("video", "poster"), ("video", "src"), ("audio", "src"), ("source", "src"), ("track", "src"),
+}
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def html_resources(html: str) -> list[str]:
+    """Return the URLs a browser-like renderer would fetch to lay out *html*, in order.
+
+    A link or anchor with rel="attachment" is reported as the URL "attachment:" + its href.
+    """
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    def css(text: str) -> None:
+        for match in _CSS_URL.finditer(text):
+            found.append(next(group for group in match.groups() if group is not None))
+
+    class _Parser(HTMLParser):
+        in_style = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = {name: value or "" for name, value in attrs}
+            if "attachment" in values.get("rel", "").lower().split():
+                found.append("attachment:" + values.get("href", ""))
+            for name, value in values.items():
+                if (tag, name) in _FETCHED and value:
+                    found.append(value)
+                elif name == "style":
+                    css(value)
+            self.in_style = tag == "style"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.in_style = False
+
+        def handle_data(self, data: str) -> None:
+            if self.in_style:
+                css(data)
+
+    parser = _Parser(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found
 
 
 def _clip(text: str, limit: int = 80) -> str:

@@ -203,6 +203,27 @@ def test_the_pdf_renderer_fetches_nothing_outside_the_project(name, css, expecte
     out = tmp_path / "out"
     one_line_error(cli("build", project, "-a", "board", "-f", "pdf", "-o", out, "-j", "1"), expected)
     assert not out.exists()
+    one_line_error(cli("check", project), expected)
+
+
+def test_the_fetcher_refuses_what_the_html_check_would(project_copy):
+    """The last line of defence: the fetcher alone refuses the network and files outside."""
+    from reportgen.render.briefing import _confined_fetcher
+
+    project = project_copy()
+    fetcher = _confined_fetcher([project.resolve()])
+    for url in ("http://example.com/a.png", "https://example.com/a.css", "ftp://example.com/x", "file:///etc/passwd",
+                (project / "missing.png").as_uri()):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert [reason for _url, reason in fetcher.refused] == [
+        "only files inside the project can be used (no network)",
+        "only files inside the project can be used (no network)",
+        "only files inside the project can be used (no network)",
+        "outside the project",
+        "file not found",
+    ]
+    assert fetcher.fetch((project / "content" / "report.yaml").as_uri()).read().startswith(b"title:")
 
 
 def test_an_svg_that_refers_to_the_network_is_named(cli, project_copy, tmp_path):
@@ -228,10 +249,9 @@ def test_a_template_cannot_attach_files_to_the_pdf(markup, cli, project_copy, tm
     project = project_copy()
     write("templates/board/briefing.html.j2", '{% extends "!base/briefing.html.j2" %}\n{% block cover %}' + markup + "{% endblock %}\n")(project)
     out = tmp_path / "out"
-    one_line_error(
-        cli("build", project, "-a", "board", "-f", "pdf", "-o", out, "-j", "1"),
-        'templates/board/briefing.html.j2:2: error: attachments are not allowed (rel="attachment")',
-    )
+    expected = 'templates/board/briefing.html.j2:2: error: attachments are not allowed (rel="attachment")'
+    one_line_error(cli("build", project, "-a", "board", "-f", "pdf", "-o", out, "-j", "1"), expected)
+    one_line_error(cli("check", project), expected)
 
 
 def test_a_corrupt_image_in_a_template_names_the_template(cli, project_copy, tmp_path):
