@@ -361,3 +361,16 @@ def test_a_write_that_fails_midway_leaves_the_last_build_and_no_temporary_files(
     assert_clean_failure(result, f"{calls[-1]}: error: cannot write output: No space left on device")
     assert snapshot(out) == before
     assert not list(out.rglob("*.tmp"))
+
+
+def test_the_installed_command_prints_one_line_and_no_traceback(project_copy):
+    """As a user runs it: a separate process, `python -m reportgen`, exit 1, one line on stderr."""
+    import subprocess
+    import sys
+
+    project = project_copy()
+    replace(S1, "order: 10", "ordr: 10")(project)
+    process = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True, cwd=project)
+    assert process.returncode == 1
+    assert process.stdout == ""
+    assert process.stderr == "content/sections/01-overview.md:3: error: unknown key 'ordr' in front matter; did you mean 'order'?\n"
