@@ -370,7 +370,7 @@ def test_the_installed_command_prints_one_line_and_no_traceback(project_copy):
 
     project = project_copy()
     replace(S1, "order: 10", "ordr: 10")(project)
-    process = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True, cwd=project)
+    process = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True)
     assert process.returncode == 1
     assert process.stdout == ""
     assert process.stderr == "content/sections/01-overview.md:3: error: unknown key 'ordr' in front matter; did you mean 'order'?\n"
