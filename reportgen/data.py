@@ -61,9 +61,14 @@ def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Datas
         errors.add(f"duplicate column(s): {', '.join(sorted(duplicates))}", shown, 1)
         return None
     rows: list[tuple[LineDict, int]] = []
+    line = 1
     try:
-        for cells in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where the row starts: a quoted cell may span lines
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
             if not any(cell.strip() for cell in cells):
                 continue
             if len(rows) >= MAX_ROWS:
@@ -77,7 +82,12 @@ def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Datas
             row.key_lines = {}
             rows.append((row, line))
     except csv.Error as error:
-        errors.add(f"malformed CSV: {error}", shown, reader.line_num)
+        detail = str(error).split(" - ")[0]  # csv's own advice is for programmers
+        if "unexpected end of data" in detail:
+            detail = "a quoted cell is never closed"
+        elif "new-line character" in detail:
+            detail = "a line break inside an unquoted cell (put the cell in double quotes)"
+        errors.add(f"malformed CSV: {detail}", shown, line)
         return None
     figures = _figures(rows, {}, shown, errors, extra_allowed=True)
     return Dataset(name=name, title=name.replace("_", " ").capitalize(), path=shown, figures=figures)
