@@ -179,6 +179,12 @@ CASES = [
     Case("deck-master-corrupt", [write("templates/board/ours.pptx", b"PK\x03\x04 not a deck"),
                                  replace(BOARD, "max_slides: 6", "max_slides: 6\n  master: ours.pptx")],
          "content/audiences/board.yaml: error: deck master 'ours.pptx' is not a PowerPoint file (not a readable .pptx)"),
+    # Found only when the PDF is laid out (check cannot see inside an SVG): the last build still survives
+    Case("svg-logo-refers-to-the-network",
+         [write("images/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">\n<image href="https://example.com/x.png" width="9" height="9"/>\n</svg>\n'),
+          replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: images/logo.svg')],
+         "images/logo.svg:2: error: resource 'https://example.com/x.png' refused: only files inside the project can be used (no network)",
+         check_too=False),
     # Text that is not UTF-8
     Case("section-not-utf8", [replace_bytes(S1, b"Overview", b"Overv\xe9w")],
          "content/sections/01-overview.md:2: error: not UTF-8 text (byte 0xe9 at offset 16)"),
