@@ -20,6 +20,7 @@ MAX_STEPS = 2_000_000  # loop iterations plus calls in one render
 MAX_STRING = 1_000_000  # characters of one string built by an operator, filter or method
 MAX_WIDTH = 1_000  # a padding width, indent or format width
 MAX_EXPONENT = 100
+MAX_INT_BITS = 10_000  # about 3,000 digits
 MAX_TEMPLATE_BYTES = 5_000_000
 
 _steps: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("reportgen_steps", default=None)
@@ -62,6 +63,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
             raise LimitExceeded(f"an exponent above {MAX_EXPONENT}")
+        if operator in ("*", "**") and isinstance(left, int) and isinstance(right, int):
+            bits = left.bit_length() + right.bit_length() if operator == "*" else left.bit_length() * abs(right)
+            if bits > MAX_INT_BITS:  # squaring a big number twenty times needs no loop at all
+                raise LimitExceeded(f"a whole number of more than {MAX_INT_BITS:,} bits")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_STRING:

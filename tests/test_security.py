@@ -32,6 +32,8 @@ PROSE_CASES = [
     ("huge-repeat", "{{ 'a' * 10**9 }}", LIMIT + "a repeated string or list longer than 1,000,000"),
     ("huge-list", "{{ [0] * 10**9 }}", LIMIT + "a repeated string or list longer than 1,000,000"),
     ("huge-power", "{{ 10 ** 1000000 }}", LIMIT + "an exponent above 100"),
+    ("squared-and-squared", "{% set a = 10 ** 100 %}{% set b = a * a %}{% set c = b * b %}{% set d = c * c %}{% set e = d * d %}{% set f = e * e %}{{ f * f }}",
+     LIMIT + "a whole number of more than 10,000 bits"),
     ("percent-width", "{{ '%0999999999d' % 1 }}", LIMIT + "a format width of 999,999,999 (limit 1,000)"),
     ("format-width", "{{ '{:>999999999}'.format(1) }}", LIMIT + "a format width of 999,999,999 (limit 1,000)"),
     ("format-filter-width", "{{ '%999999999s'|format('a') }}", LIMIT + "a format width of 999,999,999 (limit 1,000)"),
