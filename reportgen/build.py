@@ -149,21 +149,19 @@ def build(
         if old and depends is not None and old.get("source_hash") == sources.key(name, fmt, depends):
             _keep(results, out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
     stale = [name for name in names if any(n == name and path not in results for n, _fmt, path in wanted)]
-    missing = sum(1 for _name, _fmt, path in wanted if path not in results)
-    with _Workers(min(jobs or os.cpu_count() or 1, missing), formats) as workers:
-        planned = plan_jobs(project, stale, formats) if stale else []
-        check_out_dir(out)
-        todo = []
-        for job in planned:
-            if job.path in results:
-                continue
-            depends = sources.depends(job.audience, job.depends)
-            job = dataclasses.replace(job, depends=depends, source=sources.key(job.audience, job.format, depends))
-            old = previous.get(job.path)
-            if not (old and old.get("input_hash") == job.key and _keep(results, out, old, job, progress)):
-                todo.append(job)
-        for data, output in _render_all(todo, workers, progress):
-            results[output.path] = (data, output)
+    planned = plan_jobs(project, stale, formats) if stale else []
+    check_out_dir(out)
+    todo = []
+    for job in planned:
+        if job.path in results:
+            continue
+        depends = sources.depends(job.audience, job.depends)
+        job = dataclasses.replace(job, depends=depends, source=sources.key(job.audience, job.format, depends))
+        old = previous.get(job.path)
+        if not (old and old.get("input_hash") == job.key and _keep(results, out, old, job, progress)):
+            todo.append(job)
+    for data, output in _render_all(todo, jobs, progress):
+        results[output.path] = (data, output)
     written = [Job(name, fmt, path, results[path][1].key) for name, fmt, path in wanted]
     _write_all(out, written, results, previous)
     ordered = [results[path][1] for _name, _fmt, path in wanted]
@@ -189,59 +187,45 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-class _Workers:
-    """Render worker processes, started before planning so that their imports overlap it.
-
-    With *count* below 2 there are none and jobs render in this process.
-    """
-
-    def __init__(self, count: int, formats: list[str]) -> None:
-        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
-        if count > 1:
-            context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            self.pool = concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context)
-            for _ in range(count):
-                self.pool.submit(_warm_up, tuple(formats))
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _warm_up(formats: tuple[str, ...]) -> None:
-    """Import the renderers in a worker while the parent still plans."""
+def _import_renderers(formats: set[str]) -> None:
+    """Import what rendering *formats* needs (WeasyPrint, python-pptx) into this process."""
     if "pdf" in formats:
-        from .render import briefing  # noqa: F401
         import weasyprint  # noqa: F401
+
+        from .render import briefing  # noqa: F401
     if "pptx" in formats:
         from .render import deck, pptx_xpath  # noqa: F401
 
         pptx_xpath.install()
 
 
-def _render_all(todo: list[Job], workers: _Workers, progress: Progress | None) -> list[tuple[bytes, Output]]:
+def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) -> list[tuple[bytes, Output]]:
+    """Render *todo* here, or in *jobs* forked worker processes when there is more than one job."""
     done: list[tuple[bytes, Output]] = []
-    if workers.pool is None:
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers <= 1:
         for job in todo:
             done.append(render_job(job))
             if progress:
                 progress(done[-1][1])
         return done
+    # Imported once, before the workers fork, so each starts with them loaded rather than
+    # spending its own CPU on the same imports (on 2 cores that time is taken from rendering).
+    _import_renderers({job.format for job in todo})
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     # The heaviest jobs first, so the pool does not end on one long PDF.
     order = sorted(todo, key=lambda job: (job.format != "pdf", -len(job.html)))
-    futures = [workers.pool.submit(render_job, job) for job in order]
-    try:
-        for future in concurrent.futures.as_completed(futures):
-            done.append(future.result())
-            if progress:
-                progress(done[-1][1])
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        raise
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(render_job, job) for job in order]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                done.append(future.result())
+                if progress:
+                    progress(done[-1][1])
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
     return done
 
 

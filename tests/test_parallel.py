@@ -45,7 +45,7 @@ def test_the_deck_is_the_same_from_a_worker_process(project_copy, tmp_path, monk
     assert {o.format for o in parallel.outputs} == {"pptx", "html"}
 
 
-def test_a_project_error_with_workers_started_is_reported_and_writes_nothing(project_copy, tmp_path):
+def test_a_project_error_in_a_parallel_build_is_reported_and_writes_nothing(project_copy, tmp_path):
     project = project_copy()
     section = project / "content" / "sections" / "01-overview.md"
     section.write_text(section.read_text().replace("{{ data.sales.q4.text }}", "{{ data.sales.q9.text }}", 1))
