@@ -63,7 +63,7 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         except ReportgenError as error:
             errors.extend(error)
     errors.raise_if_any()
-    labels = {**DEFAULT_LABELS, **audience.labels}
+    labels = {**DEFAULT_LABELS, **project.config.labels, **audience.labels}
     return Edition(
         root=project.root,
         config=project.config,

@@ -238,6 +238,7 @@ class Config:
     audiences: tuple[str, ...] = ()
     output_name: str = "briefing"
     key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
+    labels: Mapping[str, str] = field(default_factory=dict)  # wording for every audience
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
 
     def source(self, source_id: str) -> Source | None:

@@ -15,7 +15,7 @@ from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml,
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
 CONFIG_FIELDS = {
     "title", "subtitle", "date", "organisation", "organization", "authors", "language",
-    "keywords", "sources", "audiences", "output_name", "key_figures",
+    "keywords", "sources", "audiences", "output_name", "key_figures", "labels",
 }
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 SECTION_FIELDS = {
@@ -148,6 +148,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         audiences=_text_list(document.get("audiences"), shown, line("audiences"), "'audiences'", errors),
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
+        labels={str(k): str(v) for k, v in _sub_mapping(document, "labels", set(), shown, errors).items()},
         field_lines={key: line(key) or 1 for key in document},
     )
 

@@ -58,3 +58,12 @@ def test_unknown_theme_font_is_an_error_with_its_line(project_copy):
     with pytest.raises(ReportgenError) as error:
         load_project(project)
     assert str(error.value) == "content/audiences/team.yaml:3: error: unknown theme font 'comic' (known: serif, sans)"
+
+
+def test_project_labels_apply_to_every_audience_unless_one_overrides_them(project_copy):
+    project = project_copy()
+    config = project / "content" / "report.yaml"
+    config.write_text(config.read_text() + "labels:\n  summary: At a glance\n")
+    set_audience(project, "team", "title: Team\nlabels:\n  summary: For the team\n")
+    assert ">At a glance</h2>" in briefing_html(make_edition(load_project(project), "board"))
+    assert ">For the team</h2>" in briefing_html(make_edition(load_project(project), "team"))
