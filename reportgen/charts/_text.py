@@ -1,0 +1,77 @@
+"""Text measured with the shipped Source Sans Pro font: widths, wrapping and label sizes."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+_FONTS = Path(__file__).parent.parent / "assets" / "fonts"
+_HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=[$€£¥]?\d)")
+LABEL_SIZES = (8, 7.5, 7, 6.5)
+
+
+@lru_cache(maxsize=None)
+def _advances(bold: bool) -> dict[str, float]:
+    # Real advance widths of the shipped font; without them wrapping would be guesswork.
+    name = "SourceSansPro-Bold.ttf" if bold else "SourceSansPro-Regular.ttf"
+    try:
+        from fontTools.ttLib import TTFont
+
+        with TTFont(_FONTS / name) as font:
+            per_em = font["head"].unitsPerEm
+            metrics = font["hmtx"].metrics
+            return {chr(code): metrics[glyph][0] / per_em
+                    for code, glyph in font.getBestCmap().items()}
+    except (ImportError, OSError, KeyError):
+        return {}
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Return the advance width in pt of *text* set in Source Sans Pro at *size* pt."""
+    advances = _advances(bold)
+    return size * sum(advances.get(char, 0.55) for char in text)
+
+
+def ellipsize(text: str, size: float, width: float, bold: bool = False) -> str:
+    """Return *text*, cut with an ellipsis if it is wider than *width* pt."""
+    if text_width(text, size, bold) <= width:
+        return text
+    while text and text_width(text.rstrip() + "…", size, bold) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def wrap(text: str, size: float, width: float, max_lines: int, bold: bool = False) -> list[str]:
+    """Return *text* broken into at most *max_lines* lines, the last cut with an ellipsis."""
+    lines: list[str] = []
+    for word in text.split():
+        trial = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(trial, size, bold) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines - 1] + [" ".join(lines[max_lines - 1:])]
+    return [ellipsize(line, size, width, bold) for line in lines] or [""]
+
+
+def fits(lines: list[str], size: float, width: float) -> bool:
+    """Return whether every line fits *width* pt at *size* pt without being cut."""
+    return all(not line.endswith("…") and text_width(line, size) <= width for line in lines)
+
+
+def fit_labels(texts: Sequence[str], width: float,
+               max_lines: int = 2) -> tuple[float, list[list[str]]]:
+    """Return the largest label size at which every text wraps into *width*, and the lines."""
+    for size in LABEL_SIZES:
+        wrapped = [wrap(text, size, width, max_lines) for text in texts]
+        if all(fits(lines, size, width) for lines in wrapped):
+            return size, wrapped
+    return size, wrapped
+
+
+def minus(label: str) -> str:
+    """Return *label* with the hyphen before a number set as a typographic minus."""
+    return _HYPHEN_MINUS.sub("\u2212", label)
