@@ -1,0 +1,92 @@
+"""The repository's own decks, as built: the deck checks of the issue, on every audience."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+from test_deck import _measured_height
+
+AUDIENCES = ("government", "business", "academic", "executive")
+
+
+@pytest.fixture(scope="module", params=AUDIENCES)
+def deck(request, repo_build):
+    path = repo_build / request.param / "kz-tm-partnership.pptx"
+    return path, Presentation(str(path))
+
+
+def test_sixteen_by_nine_with_core_properties(deck):
+    _path, prs = deck
+    assert (prs.slide_width, prs.slide_height) == (12_192_000, 6_858_000)
+    core = prs.core_properties
+    assert core.title.startswith("Kazakhstan and Turkmenistan: ")
+    assert core.author == "Central Asia Policy Desk analysts"
+    assert core.subject and core.keywords and core.language == "en"
+    assert core.created.isoformat() == "2024-09-30T00:00:00"
+
+
+def test_every_slide_is_titled_and_every_content_slide_has_notes(deck):
+    _path, prs = deck
+    for number, slide in enumerate(prs.slides, start=1):
+        assert slide.shapes.title is not None and slide.shapes.title.text.strip(), f"slide {number} has no title"
+        if slide.slide_layout.name not in ("Title", "Closing"):
+            assert slide.has_notes_slide and slide.notes_slide.notes_text_frame.text.strip(), f"slide {number} has no notes"
+
+
+def test_no_empty_placeholder_and_nothing_outside_the_slide(deck):
+    _path, prs = deck
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.is_placeholder and shape._element.tag == qn("p:sp"):
+                assert shape.text_frame.text.strip(), f"slide {number}: empty placeholder {shape.name}"
+            assert shape.left >= 0 and shape.top >= 0, f"slide {number}: {shape.name}"
+            assert shape.left + shape.width <= prs.slide_width, f"slide {number}: {shape.name}"
+            assert shape.top + shape.height <= prs.slide_height, f"slide {number}: {shape.name}"
+
+
+def test_no_text_frame_overflows(deck):
+    _path, prs = deck
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            if shape.is_placeholder and shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
+                continue
+            assert _measured_height(shape) <= shape.height, f"slide {number}: {shape.name} overflows"
+
+
+def test_bullet_slides_keep_to_six_bullets(deck):
+    _path, prs = deck
+    for number, slide in enumerate(prs.slides, start=1):
+        if slide.slide_layout.name == "Bullets":
+            body = [s for s in slide.placeholders if s.placeholder_format.idx == 1]
+            assert body and len(body[0].text_frame.paragraphs) <= 6, f"slide {number}"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not on PATH")
+def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page(deck, tmp_path):
+    path, prs = deck
+    profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")
+    try:
+        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                       check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = tmp_path / (path.stem + ".pdf")
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    assert len(pages) == len(prs.slides)
+    for number, (width, height, body) in enumerate(pages, start=1):
+        for x0, y0, x1, y1 in re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', body):
+            assert float(x0) >= 0 and float(y0) >= 0, f"slide {number}: text off the slide"
+            assert float(x1) <= float(width) + 0.5 and float(y1) <= float(height) + 0.5, f"slide {number}: text off the slide"
