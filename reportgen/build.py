@@ -149,7 +149,13 @@ def build(
         if old and depends is not None and old.get("source_hash") == sources.key(name, fmt, depends):
             _keep(results, out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
     stale = [name for name in names if any(n == name and path not in results for n, _fmt, path in wanted)]
-    planned = plan_jobs(project, stale, formats) if stale else []
+    missing = sum(1 for _name, _fmt, path in wanted if path not in results)
+    if not stale:
+        planned = []
+    elif min(jobs or os.cpu_count() or 1, missing) > 1 and {"pdf", "pptx"} & set(formats):
+        planned = _plan_while_importing(project, stale, formats)
+    else:
+        planned = plan_jobs(project, stale, formats)
     check_out_dir(out)
     todo = []
     for job in planned:
@@ -187,6 +193,19 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
     return chosen
 
 
+def _plan_while_importing(project: Project, names: list[str], formats: list[str]) -> list[Job]:
+    """Plan *names* in a forked process while this one imports the renderers.
+
+    Render workers fork from this process once planning is done, so they start with WeasyPrint
+    and python-pptx loaded; importing them here while a child plans keeps both cores busy.
+    """
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as planner:
+        planning = planner.submit(plan_jobs, project, names, formats)
+        _import_renderers(set(formats))
+        return planning.result()
+
+
 def _import_renderers(formats: set[str]) -> None:
     """Import what rendering *formats* needs (WeasyPrint, python-pptx) into this process."""
     if "pdf" in formats:
@@ -209,8 +228,8 @@ def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) ->
             if progress:
                 progress(done[-1][1])
         return done
-    # Imported once, before the workers fork, so each starts with them loaded rather than
-    # spending its own CPU on the same imports (on 2 cores that time is taken from rendering).
+    # Imported once, before the workers fork (usually while planning, above), so each starts
+    # with them loaded rather than spending its own CPU on the same imports.
     _import_renderers({job.format for job in todo})
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     # The heaviest jobs first, so the pool does not end on one long PDF.
