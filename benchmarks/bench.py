@@ -1,6 +1,6 @@
 """Benchmark reportgen against the floor of the libraries it drives; print the ratios of one run.
 
-Usage: python benchmarks/bench.py [--project DIR] [--reps 3] [--scale-reps 1] [--sizes 1,5,20]
+Usage: python benchmarks/bench.py [--project DIR] [--reps 3] [--scale-reps 2] [--sizes 1,5,20]
 
 Every figure is the median of whole ``python -m reportgen …`` processes (start-up and imports
 included), timed with ``time.perf_counter`` around each process; peak memory is the largest
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--project", type=Path, default=REPO, help="project folder to copy (default: the repo's own)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions at 1x (default 3)")
-    parser.add_argument("--scale-reps", type=int, default=1, help="repetitions at larger sizes (default 1)")
+    parser.add_argument("--scale-reps", type=int, default=2, help="repetitions at larger sizes (default 2)")
     parser.add_argument("--sizes", default="1,5,20", help="content multiples (default 1,5,20; 1 is always measured)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects and outputs")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -266,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
     print("\n".join(lines))
     if args.json:
-        figures = {size: {key: (value.median if isinstance(value, Series) else value) for key, value in result.items()}
+        figures = {size: {key: ({"median": value.median, "runs": [run.seconds for run in value.runs], "cpu": value.cpu,
+                                 "peak_mb": value.peak_mb} if isinstance(value, Series) else value)
+                          for key, value in result.items()}
                    for size, result in results.items()}
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
