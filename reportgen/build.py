@@ -139,7 +139,7 @@ def build(
     formats = _formats(formats)
     out = Path(out_dir) if out_dir is not None else project.root / "build"
     previous = {} if force else _previous_outputs(out)
-    sources = Sources(project.root)
+    sources = Sources(project.root, out)
     wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
     results: dict[str, tuple[bytes | None, Output]] = {}
     # Outputs whose source files are unchanged are kept without planning their audience.

@@ -61,10 +61,15 @@ def input_key(*parts: str) -> str:
 
 
 class Sources:
-    """The source keys of one build over the project at *root*; each file is read once."""
+    """The source keys of one build over the project at *root*; each file is read once.
 
-    def __init__(self, root: Path) -> None:
+    Files under *out* (the build's output folder, should it lie inside ``content/``) are
+    not sources: a build would otherwise change its own key.
+    """
+
+    def __init__(self, root: Path, out: Path | None = None) -> None:
         self.root = root
+        self.out = out.resolve() if out is not None else None
         self._folders: dict[Path, str] = {}
         self._files: dict[str, str] = {}
 
@@ -95,6 +100,8 @@ class Sources:
         if folder not in self._folders:
             digest = hashlib.sha256(folder.name.encode())
             for path in _files(folder):
+                if self.out is not None and path.resolve().is_relative_to(self.out):
+                    continue
                 name = path.relative_to(self.root).as_posix()
                 digest.update(b"\0" + name.encode() + b"\0" + self.file(name).encode())
             self._folders[folder] = digest.hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,15 @@ deals,Open deals,2025,{deals},USD thousand,ledger,,,
 """
 
 
+def no_planning(monkeypatch) -> None:
+    """Make planning fail: a build with nothing to do must not plan at all."""
+
+    def plan_jobs(*args, **kwargs):
+        raise AssertionError("planned although no source changed")
+
+    monkeypatch.setattr(sys.modules["reportgen.build"], "plan_jobs", plan_jobs)
+
+
 def made(result) -> set[str]:
     """Return the outputs a build made (rather than kept), as 'audience/format'."""
     return {f"{output.audience}/{output.format}" for output in result.outputs if not output.reused}
@@ -45,11 +55,12 @@ def project(project_copy):
     return root
 
 
-def test_nothing_changed_rebuilds_nothing_and_the_manifest_stays_the_same(project, tmp_path):
+def test_nothing_changed_rebuilds_nothing_and_the_manifest_stays_the_same(project, tmp_path, monkeypatch):
     out = tmp_path / "out"
     first = build(project, out_dir=out, formats=FORMATS, jobs=1)
     assert made(first) == {"board/html", "team/html"}
     listed = manifest(out)
+    no_planning(monkeypatch)
     second = build(project, out_dir=out, formats=FORMATS, jobs=1)
     assert made(second) == set()
     assert manifest(out) == listed
@@ -174,3 +185,10 @@ def test_a_new_deck_master_for_one_audience_rebuilds_only_its_deck(project, tmp_
     master.core_properties.title = "Board master"
     master.save(str(project / "templates" / "board" / "deck.pptx"))
     assert made(build(project, out_dir=out, formats=formats, jobs=1)) == {"board/pptx"}
+
+
+def test_an_output_folder_inside_content_is_not_a_source(project, monkeypatch):
+    out = project / "content" / "out"
+    build(project, out_dir=out, formats=FORMATS, jobs=1)
+    no_planning(monkeypatch)
+    assert made(build(project, out_dir=out, formats=FORMATS, jobs=1)) == set()
