@@ -138,13 +138,14 @@ def build(
     names = _audiences(project, audiences)
     formats = _formats(formats)
     out = Path(out_dir) if out_dir is not None else project.root / "build"
-    previous = {} if force else _previous_outputs(out)
+    previous = _previous_outputs(out)  # with --force too: the manifest keeps the outputs not built now
+    reusable = {} if force else previous
     sources = Sources(project.root, out)
     wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
     results: dict[str, tuple[bytes | None, Output]] = {}
     # Outputs whose source files are unchanged are kept without planning their audience.
     for name, fmt, path in wanted:
-        old = previous.get(path)
+        old = reusable.get(path)
         depends = _depends(old)
         if old and depends is not None and old.get("source_hash") == sources.key(name, fmt, depends):
             _keep(results, out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
@@ -163,7 +164,7 @@ def build(
             continue
         depends = sources.depends(job.audience, job.depends)
         job = dataclasses.replace(job, depends=depends, source=sources.key(job.audience, job.format, depends))
-        old = previous.get(job.path)
+        old = reusable.get(job.path)
         if not (old and old.get("input_hash") == job.key and _keep(results, out, old, job, progress)):
             todo.append(job)
     for data, output in _render_all(todo, jobs, progress):

@@ -192,3 +192,11 @@ def test_an_output_folder_inside_content_is_not_a_source(project, monkeypatch):
     build(project, out_dir=out, formats=FORMATS, jobs=1)
     no_planning(monkeypatch)
     assert made(build(project, out_dir=out, formats=FORMATS, jobs=1)) == set()
+
+
+def test_force_for_one_audience_keeps_the_others_in_the_manifest(project, tmp_path):
+    out = tmp_path / "out"
+    build(project, out_dir=out, formats=FORMATS, jobs=1)
+    listed = manifest(out)
+    assert made(build(project, audiences=["board"], out_dir=out, formats=FORMATS, jobs=1, force=True)) == {"board/html"}
+    assert [e["path"] for e in manifest(out)["outputs"]] == [e["path"] for e in listed["outputs"]]
