@@ -23,8 +23,13 @@ def install() -> None:
     if _installed:
         return
     from lxml import etree
-    from pptx.oxml.ns import _nsmap
-    from pptx.oxml.xmlchemy import BaseOxmlElement
+
+    try:  # python-pptx internals: if a future release moves them, run without the speed-up
+        from pptx.oxml.ns import _nsmap
+        from pptx.oxml.xmlchemy import BaseOxmlElement
+    except ImportError:
+        _installed = True
+        return
 
     def xpath(self: Any, xpath_str: str) -> Any:
         compiled = getattr(_local, "compiled", None)
