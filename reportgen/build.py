@@ -56,6 +56,7 @@ class Output:
     key: str = ""
     source: str = ""
     depends: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()  # project files an HTML output needs copied beside it
 
     def manifest_entry(self) -> dict:
         entry: dict = {"audience": self.audience, "format": self.format, "path": self.path, "sha256": self.sha256, "bytes": self.bytes}
@@ -170,7 +171,7 @@ def build(
     for data, output in _render_all(todo, jobs, progress):
         results[output.path] = (data, output)
     written = [Job(name, fmt, path, results[path][1].key) for name, fmt, path in wanted]
-    _write_all(out, written, results, previous)
+    _write_all(out, written, results, previous, project.root)
     ordered = [results[path][1] for _name, _fmt, path in wanted]
     return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started)
 
@@ -279,6 +280,7 @@ def render_job(job: Job) -> tuple[bytes, Output]:
     """Render one job to bytes (in a worker process when building in parallel)."""
     started = time.perf_counter()
     count: int | None = None
+    assets: tuple[str, ...] = ()
     if job.format == "pdf":
         from .render.briefing import write_pdf
 
@@ -294,13 +296,16 @@ def render_job(job: Job) -> tuple[bytes, Output]:
         data = render_deck(job.plan)
         count = _slide_count(data)
     else:
-        data = _portable_html(job.html).encode("utf-8")
+        assert job.edition is not None
+        assets = referenced_files(job.html, job.edition.root)
+        data = _portable_html(job.html, job.edition.root, assets).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     seconds = time.perf_counter() - started
-    return data, Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends)
+    output = Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends)
+    return data, dataclasses.replace(output, assets=assets)
 
 
-def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict) -> None:
+def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict, root: Path) -> None:
     """Write every output to a temporary file beside its target, then move them all into place.
 
     The manifest moves last. If any write fails, the temporary files are removed and the
@@ -314,7 +319,7 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
             target = out / job.path
             target.parent.mkdir(parents=True, exist_ok=True)
             if job.format == "html":
-                staged.extend(_stage_html_assets(target.parent))
+                staged.extend(_stage_html_assets(target.parent, root, results[job.path][1].assets))
             if data is not None:
                 staged.append((_stage(target, data), target))
         entries = {path: entry for path, entry in previous.items() if (out / path).is_file()}
@@ -408,21 +413,31 @@ def _slide_count(data: bytes) -> int:
         return sum(1 for name in archive.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml"))
 
 
-def _portable_html(html: str) -> str:
-    """Point the HTML's font and asset URLs at the copies written beside it."""
+PROJECT_ASSETS = "assets/project/"
+
+
+def _portable_html(html: str, root: Path, files: tuple[str, ...]) -> str:
+    """Point the HTML's fonts and project files (logo, images) at the copies written beside it."""
     from .templates import ASSETS
 
-    return html.replace((ASSETS / "fonts").as_uri() + "/", "assets/fonts/")
+    html = html.replace((ASSETS / "fonts").as_uri() + "/", "assets/fonts/")
+    base = root.resolve()
+    for name in files:
+        html = html.replace((base / name).as_uri(), PROJECT_ASSETS + name)
+        html = html.replace(f'"{name}"', f'"{PROJECT_ASSETS}{name}"')
+    return html
 
 
-def _stage_html_assets(folder: Path) -> list[tuple[Path, Path]]:
-    """Stage the fonts the HTML output refers to, where they are missing or differ."""
+def _stage_html_assets(folder: Path, root: Path, files: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """Stage the fonts and project files the HTML output refers to, where missing or different."""
     from .templates import ASSETS
 
-    target = folder / "assets" / "fonts"
-    target.mkdir(parents=True, exist_ok=True)
+    wanted = [(font, folder / "assets" / "fonts" / font.name) for font in sorted((ASSETS / "fonts").glob("*.ttf"))]
+    wanted += [(root / name, folder / PROJECT_ASSETS / name) for name in files]
     staged = []
-    for font in sorted((ASSETS / "fonts").glob("*.ttf")):
-        if not (target / font.name).is_file() or (target / font.name).stat().st_size != font.stat().st_size:
-            staged.append((_stage(target / font.name, font.read_bytes()), target / font.name))
+    for source, target in wanted:
+        data = source.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(target, data), target))
     return staged

@@ -52,6 +52,19 @@ def test_html_format_writes_the_html_with_its_fonts_beside_it(cli, project_copy,
     assert "Sales rose every quarter" in html
 
 
+def test_html_format_copies_the_logo_beside_it_too(cli, project_copy, tmp_path):
+    project = project_copy()
+    (project / "content" / "images").mkdir()
+    (project / "content" / "images" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')
+    audience = project / "content" / "audiences" / "team.yaml"
+    audience.write_text(audience.read_text().replace('theme:\n', 'theme:\n  logo: content/images/logo.svg\n'))
+    out = tmp_path / "out"
+    assert cli("build", project, "-a", "team", "-f", "html", "-o", out).code == 0
+    html = (out / "team" / "quarterly-review.html").read_text()
+    assert 'src="assets/project/content/images/logo.svg"' in html and "file://" not in html
+    assert (out / "team" / "assets" / "project" / "content" / "images" / "logo.svg").is_file()
+
+
 def test_unknown_audience_is_a_project_error(cli, project_copy):
     result = cli("build", project_copy(), "-a", "press")
     assert result.code == 1
