@@ -15,10 +15,10 @@ from .bars import draw_bars, draw_columns
 from .describe import alt_text
 from .lines import draw_line
 from .pies import draw_pie
-from .timeline import timeline_svg
+from .timeline import date_label, timeline_svg
 
-__all__ = ["CHART_TYPES", "alt_text", "chart_svg", "suggested_height", "text_width",
-           "timeline_svg"]
+__all__ = ["CHART_TYPES", "alt_text", "chart_svg", "date_label", "suggested_height",
+           "text_width", "timeline_svg"]
 
 
 def chart_svg(spec: ChartSpec, theme: Theme, width: float = 160, height: float = 80) -> str:

@@ -47,7 +47,8 @@ class _Milestone:
         return abs(rule - self.x)
 
 
-def _heading(date: str) -> str:
+def date_label(date: str) -> str:
+    """Return an event's date as printed: "2021-10" and "2021-10-05" as "Oct 2021", "1992" as is."""
     match = DATE.match(date.strip())
     if match and match.group(2):
         return f"{calendar.month_abbr[int(match.group(2))]} {match.group(1)}"
@@ -71,7 +72,7 @@ def timeline_svg(events: Sequence[Event], theme: Theme, width: float = 160, heig
             raise ValueError(f"timeline event {event.title!r}: date {event.date!r} "
                              "is not YYYY, YYYY-MM or YYYY-MM-DD")
         planned = "planned" in f"{event.title} {event.text}".lower()
-        milestones.append(_Milestone(event, year, _heading(event.date), planned))
+        milestones.append(_Milestone(event, year, date_label(event.date), planned))
     milestones.sort(key=lambda milestone: milestone.year)
     lo, hi = 2.0, canvas.width - 2.0
     first, last = milestones[0].year, milestones[-1].year

@@ -18,6 +18,7 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
+from reportgen.charts import date_label
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
 from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
@@ -245,7 +246,7 @@ def _event_centres(region: Region, count: int) -> tuple[list[int], int]:
 
 def _event_paras(event: Event, width: int, height: int, theme: Theme) -> list[Para]:
     for date_pt, title_pt, text_pt in ((20, 16, 13), (18, 14, 12), (16, 13, 11), (14, 12, 10)):
-        paras = [Para(event.date, TextStyle(date_pt, bold=True), theme.accent.lstrip("#")),
+        paras = [Para(date_label(event.date), TextStyle(date_pt, bold=True), theme.accent.lstrip("#")),
                  Para(event.title, TextStyle(title_pt, bold=True, space_before=2), theme.text)]
         with_text = [*paras, Para(event.text, TextStyle(text_pt, space_before=2), theme.muted)]
         if event.text and stack_height(with_text, width) <= height:
