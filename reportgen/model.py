@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -402,3 +403,15 @@ class Edition:
     sources: tuple[Source, ...]  # every source cited by the edition's data and content
     labels: Mapping[str, str]
     template_dirs: tuple[Path, ...]
+
+    def figure_caption(self, figure: Figure) -> str:
+        """Return a figure's label, naming its dataset when the label alone says little.
+
+        "2023" becomes "Trade, 2023"; "Turkmen students in Kazakhstan" stays as it is.
+        """
+        if re.search(r"[^\W\d_]{4,}", re.sub(r"\([^)]*\)", "", figure.label)):
+            return figure.label
+        for dataset in self.data.values():
+            if any(candidate == figure for candidate in dataset.figures):
+                return f"{dataset.title}, {figure.label}"
+        return figure.label

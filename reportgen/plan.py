@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import zipfile
 from pathlib import Path
 from typing import Any, Mapping
@@ -41,7 +43,7 @@ def plan_context(edition: Edition) -> dict[str, Any]:
         "key_figures": edition.key_figures,
         "key_figure_refs": [_figure_ref(edition, figure) for figure in edition.key_figures],
         "key_figures_title": edition.labels.get("key_figures_title", edition.labels["key_figures"]),
-        "key_figures_notes": "; ".join(f"{figure.label}: {figure.text}" for figure in edition.key_figures),
+        "key_figures_notes": "; ".join(f"{edition.figure_caption(figure)}: {figure.text}" for figure in edition.key_figures),
         "sources": edition.sources,
         "source_line": resolve.source_line(all_sources, edition.config, False),
         "report_date": format_date(edition.config.date),
@@ -146,7 +148,8 @@ def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
     if item.get("timeline") is not None:
         fields["events"] = _block_option(item["timeline"], "timeline", edition, where, "events")
     if item.get("figures") is not None:
-        fields["figures"] = resolve.figure_refs(item["figures"], edition.data, where)
+        figures = resolve.figure_refs(item["figures"], edition.data, where)
+        fields["figures"] = tuple(dataclasses.replace(f, label=edition.figure_caption(f)) for f in figures)
     priority = item.get("priority", 1)
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise ReportgenError("'priority' must be a whole number", origin, item.line_of("priority"))

@@ -33,8 +33,6 @@ _FONT_FACES = (
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
 _CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fit it
 _TIMELINE_SIZE_MM = (160.0, 46.0)
-_WORD = re.compile(r"[^\W\d_]{4,}")
-_PARENTHESES = re.compile(r"\([^)]*\)")
 _FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d[\d,.]*%?)\s*(.*)$", re.S)
 
 
@@ -91,15 +89,6 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
     def timeline_svg(events: tuple[Event, ...], title: str = "") -> Markup:
         return Markup(charts.timeline_svg(events, theme, *_TIMELINE_SIZE_MM, title=timeline_alt(events, title)))
 
-    def figure_caption(figure: Figure) -> str:
-        """Return a key figure's label, naming its dataset when the label alone says little."""
-        if _WORD.search(_PARENTHESES.sub("", figure.label)):  # "2023" or "Q4 (est.)" says little
-            return figure.label
-        for dataset in edition.data.values():
-            if any(candidate is figure or candidate == figure for candidate in dataset.figures):
-                return f"{dataset.title}, {figure.label}"
-        return figure.label
-
     return {
         "report": edition.config,
         "audience": edition.audience,
@@ -118,7 +107,7 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "font_faces": Markup(font_faces()),
         "chart_svg": chart_svg,
         "timeline_svg": timeline_svg,
-        "figure_caption": figure_caption,
+        "figure_caption": edition.figure_caption,
         "figure_parts": figure_parts,
     }
 
