@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from .errors import ErrorCollector, ReportgenError
 from .model import Dataset, Event, Figure
+from .typography import smart_quotes
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
 FIGURE_FIELDS = {"key", "label", "value", "unit", "source", "qualifier", "derived", "note"}
@@ -147,15 +148,15 @@ def _figures(
             errors.add(f"figure '{key}' has no unit", shown, line)
         derived = str(row.get("derived") or "").strip()
         raw = row.get("value")
-        extra = {k: str(v) for k, v in row.items() if k not in FIGURE_FIELDS and v not in (None, "")}
+        extra = {k: smart_quotes(str(v)) for k, v in row.items() if k not in FIGURE_FIELDS and v not in (None, "")}
         parsed[key] = dict(
             key=key,
-            label=str(row.get("label") or key),
+            label=smart_quotes(str(row.get("label") or key)),
             unit=unit,
             source=source,
             qualifier=str(row.get("qualifier") or "").strip(),
             derived=derived,
-            note=str(row.get("note") or "").strip(),
+            note=smart_quotes(str(row.get("note") or "").strip()),
             extra=extra,
             path=shown,
             line=line,
@@ -216,8 +217,8 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
         events.append(
             Event(
                 date=date,
-                title=str(item.get("title") or "").strip(),
-                text=str(item.get("text") or "").strip(),
+                title=smart_quotes(str(item.get("title") or "").strip()),
+                text=smart_quotes(str(item.get("text") or "").strip()),
                 source=source,
                 path=shown,
                 line=item.line,

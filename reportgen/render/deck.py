@@ -8,6 +8,7 @@ empty are removed. The same plan always gives the same bytes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -26,6 +27,7 @@ from reportgen.render.deck_drawings import Para, Region, stack_height
 from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
                                            save_deterministic, set_core_properties)
 from reportgen.textfit import TextStyle, fit_size
+from reportgen.typography import smart_quotes
 
 CONTINUED = " (cont.)"
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
@@ -44,7 +46,7 @@ def render_deck(plan: DeckPlan) -> bytes:
                                  f"has: {', '.join(layouts)}", path=plan.master)
     apply_theme(prs, plan.theme)
     pages = []
-    for slide in plan.slides:
+    for slide in map(_typeset, plan.slides):
         with _located(slide):
             pages.extend(deck_pages.paginate_slide(slide, layouts[slide.layout], prs, plan))
     notes = 0
@@ -58,6 +60,17 @@ def render_deck(plan: DeckPlan) -> bytes:
                         keywords=plan.keywords, language=plan.language, created=created)
     app = app_properties(len(pages), notes, [page.slide.title for page in pages])
     return save_deterministic(prs, created, {"docProps/app.xml": app})
+
+
+_TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "source")
+
+
+def _typeset(slide: Slide) -> Slide:
+    """Return *slide* with typographic quotes in its text, as the briefing's prose has."""
+    return dataclasses.replace(
+        slide, **{name: smart_quotes(getattr(slide, name)) for name in _TEXT_FIELDS},
+        bullets=tuple(map(smart_quotes, slide.bullets)),
+        bullets_right=tuple(map(smart_quotes, slide.bullets_right)))
 
 
 @contextlib.contextmanager
