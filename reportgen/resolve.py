@@ -171,7 +171,11 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
                 known = ["label", "value", "unit", "source", "note"] + sorted({k for f in figures for k in f.extra})
                 raise where.error(f"unknown column '{column}' (known: {', '.join(known)})")
         rows.append(tuple(cells))
-    notes = tuple(f"* {figure.label}: {figure.note or 'derived from reported figures'}" for figure in figures if figure.is_derived)
+    derived = [figure for figure in figures if figure.is_derived]
+    if "note" in map(str, columns):  # each derived row already says how it was derived
+        notes: tuple[str, ...] = ("* Estimate derived from reported figures",) if derived else ()
+    else:
+        notes = tuple(f"* {figure.label}: {figure.note or 'derived from reported figures'}" for figure in derived)
     return TableSpec(
         title=str(options.get("title") or found.title),
         columns=tuple(_COLUMN_HEADERS.get(str(c), str(c).capitalize()) for c in columns),
