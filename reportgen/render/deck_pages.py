@@ -24,7 +24,7 @@ from reportgen.textfit import EMU_PER_INCH, TextStyle, paginate
 CONTINUED = " (cont.)"
 FIGURES_PER_SLIDE = 8
 EVENTS_PER_SLIDE = 8
-TABLE_SIZES = (14.0, 12.0)
+TABLE_SIZES = (18.0, 16.0, 14.0, 12.0)  # the largest at which the table fits one slide
 
 # Point sizes (largest, smallest) by layout; text is set at the largest size that fits.
 TITLE_SIZES = {"Title": (44, 30), "Section": (40, 28), "Closing": (36, 24)}
