@@ -226,8 +226,12 @@ def draw_timeline(shapes: SlideShapes, region: Region, events: Sequence[Event],
         end = line_y - stem if above else line_y + stem
         add_line(shapes, centre, line_y, centre, end, tint(theme.accent, 0.5), 1.0,
                  f"Event {index + 1} stem")
+        # A planned event is a hollow dot, as on the briefing's timeline.
+        planned = "planned" in f"{event.title} {event.text}".lower()
+        accent = theme.accent.lstrip("#")
         add_rect(shapes, Region(centre - dot // 2, line_y - dot // 2, dot, dot),
-                 theme.accent.lstrip("#"), f"Event {index + 1} marker", MSO_SHAPE.OVAL, "FFFFFF")
+                 "FFFFFF" if planned else accent, f"Event {index + 1} marker", MSO_SHAPE.OVAL,
+                 accent if planned else "FFFFFF")
         paras = _event_paras(event, label_w, label_h, theme)
         add_text(shapes, Region(x, y, label_w, label_h), paras, name=f"Event {index + 1}",
                  align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.BOTTOM if above else MSO_ANCHOR.TOP)
