@@ -154,11 +154,13 @@ def draw_key_figures(shapes: SlideShapes, region: Region, figures: Sequence[Figu
     gap = EMU_PER_INCH * 3 // 10
     pad = EMU_PER_INCH // 4
     bar = EMU_PER_INCH // 14
-    card_w = min((region.w - gap * (columns - 1)) // columns, EMU_PER_INCH * 4)
+    # Fewer figures get wider cards and bigger numbers, so one number fills its slide.
+    widest, largest = {1: (6, 72), 2: (5, 60)}.get(len(figures), (4, 44))
+    card_w = min((region.w - gap * (columns - 1)) // columns, EMU_PER_INCH * widest)
     left = region.x + (region.w - (card_w * columns + gap * (columns - 1))) // 2
     most_h = (region.h - gap * (rows - 1)) // rows
     inner_w, inner_most_h = card_w - 2 * pad, most_h - 2 * pad - bar
-    size = _number_size(figures, inner_w, inner_most_h * 45 // 100)
+    size = _number_size(figures, inner_w, inner_most_h * 45 // 100, largest)
     texts = [_card_paras(figure, size, inner_w, inner_most_h, theme) for figure in figures]
     inner_h = max(stack_height(paras, inner_w) for paras in texts)
     card_h = max(inner_h + 2 * pad + bar, min(most_h, EMU_PER_INCH * 2))
@@ -176,10 +178,10 @@ def _number_style(size: float) -> TextStyle:
     return TextStyle(size, bold=True, line_spacing=0.9)
 
 
-def _number_size(figures: Sequence[Figure], width: int, height: int) -> float:
+def _number_size(figures: Sequence[Figure], width: int, height: int, largest: int = 44) -> float:
     """Return one size for every card's number: the fewest lines first, then the largest size."""
     for max_lines in (1, 2, 3):
-        for size in range(44, 23, -2):
+        for size in range(largest, 23, -2):
             style = _number_style(size)
             if all(len(wrap(f.text, width, size, True)) <= max_lines
                    and stack_height([Para(f.text, style, "")], width) <= height for f in figures):
