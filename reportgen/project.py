@@ -293,6 +293,14 @@ def _sub_mapping(document: LineDict, key: str, allowed: set[str], shown: str, er
     return value
 
 
+def _choice(mapping: LineDict, key: str, choices: tuple[str, ...], what: str, shown: str, errors: ErrorCollector) -> str:
+    """Return *mapping*'s *key* (default: the first of *choices*), reporting a value not among them."""
+    value = str(mapping.get(key, choices[0]))
+    if value not in choices:
+        errors.add(f"unknown {what} '{value}' (known: {', '.join(choices)})", shown, mapping.line_of(key))
+    return value
+
+
 def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -> Audience | None:
     document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "an audience file", 1)
     check_keys(document, AUDIENCE_FIELDS, shown, errors, "an audience file")
@@ -337,18 +345,10 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     if isinstance(max_slides, bool) or not isinstance(max_slides, int) or not 1 <= max_slides <= 500:
         errors.add(f"'deck.max_slides' must be a whole number from 1 to 500, not {max_slides!r}", shown, deck.line_of("max_slides"))
         max_slides = 20
-    variant = str(pdf.get("variant", "pdf/ua-1"))
-    if variant not in PDF_VARIANTS:
-        errors.add(f"unknown PDF variant '{variant}' (known: {', '.join(PDF_VARIANTS)})", shown, pdf.line_of("variant"))
-    font = str(theme_doc.get("font", "serif"))
-    if font not in THEME_FONTS:
-        errors.add(f"unknown theme font '{font}' (known: {', '.join(THEME_FONTS)})", shown, theme_doc.line_of("font"))
-    layout = str(pdf.get("layout", "auto"))
-    if layout not in PDF_LAYOUTS:
-        errors.add(f"unknown PDF layout '{layout}' (known: {', '.join(PDF_LAYOUTS)})", shown, pdf.line_of("layout"))
-    page_size = str(pdf.get("page_size", "A4"))
-    if page_size not in PAGE_SIZES:
-        errors.add(f"unknown page size '{page_size}' (known: {', '.join(PAGE_SIZES)})", shown, pdf.line_of("page_size"))
+    variant = _choice(pdf, "variant", PDF_VARIANTS, "PDF variant", shown, errors)
+    font = _choice(theme_doc, "font", THEME_FONTS, "theme font", shown, errors)
+    layout = _choice(pdf, "layout", PDF_LAYOUTS, "PDF layout", shown, errors)
+    page_size = _choice(pdf, "page_size", PAGE_SIZES, "page size", shown, errors)
     logo = _text(theme_doc.get("logo"), shown, theme_doc.line_of("logo"), "'theme.logo'", errors)
     if logo:
         try:
