@@ -23,7 +23,9 @@ def select_sections(project: Project, audience: Audience) -> list[tuple[Section,
         rule = _rule_for(section, audience.sections)
         if rule is not None:
             chosen.append((section, rule.depth))
-    return chosen
+    # Sections the audience names in `order:` come first, in that order; the rest keep theirs.
+    first = {section_id: index for index, section_id in enumerate(audience.order)}
+    return sorted(chosen, key=lambda pair: first.get(pair[0].id, len(first)))
 
 
 def _rule_for(section: Section, rules: tuple[SectionRule, ...]) -> SectionRule | None:

@@ -211,6 +211,8 @@ class Audience:
     path: str
     purpose: str = ""
     sections: tuple[SectionRule, ...] = ()
+    order: tuple[str, ...] = ()  # section ids this audience reads first, in this order
+    order_line: int | None = None
     deck_max_slides: int = 20
     theme: Theme = Theme()
     labels: Mapping[str, str] = field(default_factory=dict)

@@ -24,7 +24,7 @@ SECTION_FIELDS = {
 }
 AUDIENCE_FIELDS = {
     "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures",
+    "output_name", "key_figures", "order",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
 THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
@@ -364,6 +364,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         path=shown,
         purpose=_text(document.get("purpose"), shown, document.line_of("purpose"), "'purpose'", errors),
         sections=tuple(rules),
+        order=_text_list(document.get("order"), shown, document.line_of("order"), "'order'", errors),
+        order_line=document.line_of("order"),
         deck_max_slides=max_slides,
         theme=Theme(**theme_values, logo=logo, font=font),
         labels={str(k): str(v) for k, v in labels.items()},
@@ -412,6 +414,9 @@ def _cross_check(
                 errors.add(f"unknown section '{rule.id}' (known: {', '.join(sorted(section_ids))})", audience.path, rule.line)
             if rule.tag and rule.tag != "*" and rule.tag not in tags:
                 errors.add(f"no section has tag '{rule.tag}' (known tags: {', '.join(sorted(tags))})", audience.path, rule.line)
+        for section_id in audience.order:
+            if section_id not in section_ids:
+                errors.add(f"unknown section '{section_id}' in 'order' (known: {', '.join(sorted(section_ids))})", audience.path, audience.order_line)
         for reference in audience.key_figures:
             _check_reference(reference, data, audience.path, None, errors)
 

@@ -67,3 +67,14 @@ def test_project_labels_apply_to_every_audience_unless_one_overrides_them(projec
     set_audience(project, "team", "title: Team\nlabels:\n  summary: For the team\n")
     assert ">At a glance</h2>" in briefing_html(make_edition(load_project(project), "board"))
     assert ">For the team</h2>" in briefing_html(make_edition(load_project(project), "team"))
+
+
+def test_an_audience_can_put_sections_in_its_own_order(project_copy):
+    project = project_copy()
+    set_audience(project, "team", "title: Team\norder: [sales]\n")
+    loaded = load_project(project)
+    assert [s.id for s, _ in select_sections(loaded, loaded.audiences["team"])] == ["sales", "overview"]
+    set_audience(project, "team", "title: Team\norder: [sails]\n")
+    with pytest.raises(ReportgenError) as error:
+        load_project(project)
+    assert str(error.value) == "content/audiences/team.yaml:2: error: unknown section 'sails' in 'order' (known: overview, sales)"
