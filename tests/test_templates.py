@@ -54,3 +54,16 @@ def test_a_template_error_names_the_override_file_and_line(project_copy):
     with pytest.raises(ReportgenError) as error:
         html_for(project, "team")
     assert str(error.value) == "templates/team/briefing.html.j2:2: error: undefined name: 'nope' is undefined"
+
+
+def test_images_used_by_templates_come_through_the_same_chain(project_copy):
+    project = project_copy()
+    seal = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>'
+    for folder in ("base", "team"):
+        (project / "templates" / folder).mkdir(parents=True, exist_ok=True)
+        (project / "templates" / folder / "seal.svg").write_text(seal)
+    (project / "templates" / "base" / "briefing.html.j2").write_text(
+        '{% extends "!default/briefing.html.j2" %}\n{% block sources %}<img src="{{ asset(\'seal.svg\') }}" alt="Seal">{% endblock %}\n'
+    )
+    assert "/templates/team/seal.svg" in html_for(project, "team")
+    assert "/templates/base/seal.svg" in html_for(project, "board")

@@ -16,7 +16,7 @@ from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import html_resources, refusal
-from ..templates import ASSETS, PACKAGE_TEMPLATES, render_template, template_environment
+from ..templates import ASSETS, PACKAGE_TEMPLATES, find_file, render_template, template_environment
 
 FONTS = ASSETS / "fonts"
 _FONT_FACES = (
@@ -108,6 +108,7 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "chart_svg": chart_svg,
         "timeline_svg": timeline_svg,
         "figure_caption": edition.figure_caption,
+        "asset": lambda name: find_file(list(edition.template_dirs), str(name), edition.audience.path).as_uri(),
         "figure_parts": figure_parts,
     }
 
