@@ -73,7 +73,7 @@ def test_bullet_slides_keep_to_six_bullets(deck):
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not on PATH")
-def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page(deck, tmp_path):
+def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page_and_none_overlapping(deck, tmp_path):
     path, prs = deck
     profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")
     try:
@@ -87,6 +87,21 @@ def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page(deck,
     pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
     assert len(pages) == len(prs.slides)
     for number, (width, height, body) in enumerate(pages, start=1):
-        for x0, y0, x1, y1 in re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)"', body):
-            assert float(x0) >= 0 and float(y0) >= 0, f"slide {number}: text off the slide"
-            assert float(x1) <= float(width) + 0.5 and float(y1) <= float(height) + 0.5, f"slide {number}: text off the slide"
+        words = [(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in
+                 re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', body)]
+        for x0, y0, x1, y1, text in words:
+            assert x0 >= 0 and y0 >= 0, f"slide {number}: {text!r} is off the slide"
+            assert x1 <= float(width) + 0.5 and y1 <= float(height) + 0.5, f"slide {number}: {text!r} is off the slide"
+        for index, first in enumerate(words):
+            for second in words[index + 1 :]:
+                assert _overlap(first, second) < 0.25, f"slide {number}: {first[4]!r} overlaps {second[4]!r}"
+
+
+def _overlap(a, b) -> float:
+    """Return the share of the smaller word's box that the other word's box covers."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])) or 1.0
+    return width * height / smaller
