@@ -389,6 +389,8 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "continued": "cont.",
     "timeline": "Milestones",
     "in_brief": "In brief",
+    "also": "Also in the briefing",
+    "key_figures_title": "Key figures",
 }
 
 

@@ -42,7 +42,7 @@ def plan_context(edition: Edition) -> dict[str, Any]:
         "labels": edition.labels,
         "key_figures": edition.key_figures,
         "key_figure_refs": [_figure_ref(edition, figure) for figure in edition.key_figures],
-        "key_figures_title": edition.labels.get("key_figures_title", edition.labels["key_figures"]),
+        "key_figures_title": edition.labels["key_figures_title"],
         "key_figures_notes": "; ".join(f"{edition.figure_caption(figure)}: {figure.text}" for figure in edition.key_figures),
         "sources": edition.sources,
         "source_line": resolve.source_line(all_sources, edition.config, False),
