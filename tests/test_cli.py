@@ -82,6 +82,12 @@ def test_new_scaffolds_a_project_that_checks(cli, tmp_path):
     assert result.code == 0
     assert sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file()) == sorted([*FILES, ".gitignore"])
     assert cli("check", target).code == 0
+    built = cli("build", target)
+    assert built.code == 0, built.err
+    assert sorted(p.relative_to(target / "build").as_posix() for p in (target / "build").rglob("*.*")) == [
+        "board/quarterly-review.pdf", "board/quarterly-review.pptx", "manifest.json",
+        "team/quarterly-review.pdf", "team/quarterly-review.pptx",
+    ]
 
 
 def test_new_refuses_a_folder_that_is_not_empty(cli, project_copy):
