@@ -201,11 +201,15 @@ def _plan_while_importing(project: Project, names: list[str], formats: list[str]
     Render workers fork from this process once planning is done, so they start with WeasyPrint
     and python-pptx loaded; importing them here while a child plans keeps both cores busy.
     """
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as planner:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=_fork_context()) as planner:
         planning = planner.submit(plan_jobs, project, names, formats)
         _import_renderers(set(formats))
         return planning.result()
+
+
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """Return the "fork" start method where the platform has it (workers inherit the imports), else None."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def _import_renderers(formats: set[str]) -> None:
@@ -233,10 +237,9 @@ def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) ->
     # Imported once, before the workers fork (usually while planning, above), so each starts
     # with them loaded rather than spending its own CPU on the same imports.
     _import_renderers({job.format for job in todo})
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     # The heaviest jobs first, so the pool does not end on one long PDF.
     order = sorted(todo, key=lambda job: (job.format != "pdf", -len(job.html)))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
         futures = [pool.submit(render_job, job) for job in order]
         try:
             for future in concurrent.futures.as_completed(futures):
