@@ -20,6 +20,7 @@ from .errors import ErrorCollector, ReportgenError
 from .incremental import Sources, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
 from .project import load_project
+from .resources import FONTS
 
 FORMATS = ("pdf", "pptx", "html")
 DEFAULT_FORMATS = ("pdf", "pptx")
@@ -421,9 +422,7 @@ PROJECT_ASSETS = "assets/project/"
 
 def _portable_html(html: str, root: Path, files: tuple[str, ...]) -> str:
     """Point the HTML's fonts and project files (logo, images) at the copies written beside it."""
-    from .templates import ASSETS
-
-    html = html.replace((ASSETS / "fonts").as_uri() + "/", "assets/fonts/")
+    html = html.replace(FONTS.as_uri() + "/", "assets/fonts/")
     base = root.resolve()
     for name in files:
         html = html.replace((base / name).as_uri(), PROJECT_ASSETS + name)
@@ -433,9 +432,7 @@ def _portable_html(html: str, root: Path, files: tuple[str, ...]) -> str:
 
 def _stage_html_assets(folder: Path, root: Path, files: tuple[str, ...]) -> list[tuple[Path, Path]]:
     """Stage the fonts and project files the HTML output refers to, where missing or different."""
-    from .templates import ASSETS
-
-    wanted = [(font, folder / "assets" / "fonts" / font.name) for font in sorted((ASSETS / "fonts").glob("*.ttf"))]
+    wanted = [(font, folder / "assets" / "fonts" / font.name) for font in sorted(FONTS.glob("*.ttf"))]
     wanted += [(root / name, folder / PROJECT_ASSETS / name) for name in files]
     staged = []
     for source, target in wanted:

@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 from .errors import ReportgenError
 
 PACKAGE = Path(__file__).parent
+ASSETS = PACKAGE / "assets"  # files the package ships: fonts
+FONTS = ASSETS / "fonts"
 MAX_IMAGE_BYTES = 50_000_000
 MAX_IMAGE_PIXELS = 50_000_000
 

@@ -14,7 +14,8 @@ from . import sandbox
 from .errors import ReportgenError
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "base"
-ASSETS = Path(__file__).parent / "assets"
+
+
 def template_dirs(root: Path, audience: str) -> list[Path]:
     """Return the template folders for *audience*, most specific first."""
     return [root / "templates" / audience, root / "templates" / "base", PACKAGE_TEMPLATES]

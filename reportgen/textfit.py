@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
 from PIL import ImageFont
+
+from .resources import FONTS
 
 EMU_PER_PT = 12_700
 EMU_PER_INCH = 914_400
 SAFETY = 0.96  # share of a box's width that text may fill
 
-_FONT_DIR = Path(__file__).parent / "assets" / "fonts"
 _FILES = {
     (False, False): "Carlito-Regular.ttf",
     (True, False): "Carlito-Bold.ttf",
@@ -49,7 +49,7 @@ class TextStyle:
 
 @lru_cache(maxsize=None)
 def _font(bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(_FONT_DIR / _FILES[(bold, italic)]), _REFERENCE_PX,
+    return ImageFont.truetype(str(FONTS / _FILES[(bold, italic)]), _REFERENCE_PX,
                               layout_engine=ImageFont.Layout.BASIC)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Sequence
 
-_FONTS = Path(__file__).parent.parent / "assets" / "fonts"
+from ..resources import FONTS
+
 _HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=[$€£¥]?\d)")
 LABEL_SIZES = (8, 7.5, 7, 6.5)
 
@@ -19,7 +19,7 @@ def _advances(bold: bool) -> dict[str, float]:
     try:
         from fontTools.ttLib import TTFont
 
-        with TTFont(_FONTS / name) as font:
+        with TTFont(FONTS / name) as font:
             per_em = font["head"].unitsPerEm
             metrics = font["hmtx"].metrics
             return {chr(code): metrics[glyph][0] / per_em

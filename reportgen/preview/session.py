@@ -401,10 +401,10 @@ class _Downloads:
 
 def copy_fonts(target: Path) -> None:
     """Put the shipped fonts in *target*, where the briefing's HTML and the slides look for them."""
-    from ..templates import ASSETS
+    from ..resources import FONTS
 
     target.mkdir(parents=True, exist_ok=True)
-    for font in (ASSETS / "fonts").glob("*.ttf"):
+    for font in FONTS.glob("*.ttf"):
         copy = target / font.name
         if not copy.is_file() or copy.stat().st_size != font.stat().st_size:
             shutil.copyfile(font, copy)

@@ -15,10 +15,9 @@ from markupsafe import Markup
 from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
-from ..resources import html_resources, refusal
-from ..templates import ASSETS, PACKAGE_TEMPLATES, find_file, render_template, template_environment
+from ..resources import ASSETS, FONTS, html_resources, refusal
+from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 
-FONTS = ASSETS / "fonts"
 _FONT_FACES = (
     ("Source Serif Pro", "SourceSerifPro-Regular.ttf", 400, "normal"),
     ("Source Serif Pro", "SourceSerifPro-It.ttf", 400, "italic"),
