@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..model import ChartSpec, Theme
 from ._colours import palette
 from ._spec import CHART_TYPES, check
-from ._svg import FONT_FAMILY, PT_PER_MM, Canvas
+from ._svg import Canvas
 from ._text import text_width
 from .bars import draw_bars, draw_columns
 from .describe import alt_text
