@@ -30,7 +30,7 @@ def project_image(root: Path, reference: str, what: str, path: str | None, line:
     nothing outside the project and never reaches the network.
     """
     check_reference(reference, what, path, line)
-    shown = _clip(reference)
+    shown = clip(reference, 80)
     target = root / unquote(urlsplit(reference).path)
     if not inside(target, [root]):
         raise ReportgenError(f"{what} '{shown}' is outside the project", path, line)
@@ -46,7 +46,7 @@ def check_reference(reference: str, what: str, path: str | None, line: int | Non
         raise ReportgenError(f"{what} has an empty path", path, line)
     if urlsplit(reference).scheme or reference.startswith(("/", "\\")):
         raise ReportgenError(
-            f"{what} '{_clip(reference)}' must be a path relative to the project folder, not a URL or an absolute path", path, line
+            f"{what} '{clip(reference, 80)}' must be a path relative to the project folder, not a URL or an absolute path", path, line
         )
 
 
@@ -149,5 +149,6 @@ def html_resources(html: str) -> list[str]:
     return found
 
 
-def _clip(text: str, limit: int = 80) -> str:
+def clip(text: str, limit: int) -> str:
+    """Return *text* cut to at most *limit* characters, ending in … when cut (for messages)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

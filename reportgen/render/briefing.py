@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
-from ..resources import ASSETS, FONTS, html_resources, refusal
+from ..resources import ASSETS, FONTS, clip, html_resources, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 
 _FONT_FACES = (
@@ -170,7 +170,7 @@ def check_resources(html: str, edition: Edition) -> None:
         absolute = urljoin(base, url.strip())
         reason = refusal(absolute, _allowed_roots(edition))
         if reason:
-            raise ReportgenError(f"resource {_clip(_shown_url(absolute, edition.root))!r} refused: {reason}", *_referrer(edition, absolute))
+            raise ReportgenError(f"resource {clip(_shown_url(absolute, edition.root), 100)!r} refused: {reason}", *_referrer(edition, absolute))
 
 
 def _allowed_roots(edition: Edition) -> list[Path]:
@@ -205,16 +205,16 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
         pdf = rendered.write_pdf(**options)
     if fetcher.refused:
         url, reason = fetcher.refused[0]
-        raise ReportgenError(f"resource {_clip(_shown_url(url, edition.root))!r} refused: {reason}", *_referrer(edition, url))
+        raise ReportgenError(f"resource {clip(_shown_url(url, edition.root), 100)!r} refused: {reason}", *_referrer(edition, url))
     for message in messages:
         failed = re.match(r"Failed to load (\w+) at (?:'([^']*)'|(\S+?)) ?:(?:\s|$)\s*(.*)", message, re.S)
         if failed:
             kind, quoted, bare, reason = failed.groups()
             url = quoted if quoted is not None else bare
-            reason = f": {_clip(reason.strip(), 120)}" if reason.strip() else " (missing, corrupt or not an image)"
-            raise ReportgenError(f"{kind} {_clip(_shown_url(url, edition.root))!r} cannot be loaded{reason}", *_referrer(edition, url))
+            reason = f": {clip(reason.strip(), 120)}" if reason.strip() else " (missing, corrupt or not an image)"
+            raise ReportgenError(f"{kind} {clip(_shown_url(url, edition.root), 100)!r} cannot be loaded{reason}", *_referrer(edition, url))
         if "Failed to" in message or "Ignored" in message and "url" in message:
-            raise ReportgenError(f"WeasyPrint: {_clip(message, 200)}", *_referrer(edition, ""))
+            raise ReportgenError(f"WeasyPrint: {clip(message, 200)}", *_referrer(edition, ""))
     return pdf, len(rendered.pages)
 
 
@@ -263,10 +263,6 @@ def _shown_url(url: str, root: Path) -> str:
         if local.is_relative_to(root.resolve()):
             return str(local.relative_to(root.resolve()))
     return url
-
-
-def _clip(text: str, limit: int = 100) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Messages(logging.Handler):
