@@ -5,9 +5,11 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import hashlib
+import io
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 import time
 import zipfile
@@ -399,20 +401,14 @@ def _file_hashes(root: Path, names: tuple[str, ...]) -> list[str]:
 
 
 def _without_timestamp(html: str) -> str:
-    import re
-
     return re.sub(r'<meta name="dcterms\.(created|modified)" content="[^"]*">', "", html)
 
 
 def _without_created(plan: DeckPlan) -> DeckPlan:
-    import dataclasses
-
     return dataclasses.replace(plan, created="")
 
 
 def _slide_count(data: bytes) -> int:
-    import io
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return sum(1 for name in archive.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml"))
 
