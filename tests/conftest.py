@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,18 @@ def run_cli(*args: str) -> CliResult:
     stdout, stderr = io.StringIO(), io.StringIO()
     code = main([str(arg) for arg in args], stdout=stdout, stderr=stderr)
     return CliResult(code, stdout.getvalue(), stderr.getvalue())
+
+
+def libreoffice_pdf(deck: Path, outdir: Path) -> Path:
+    """Convert *deck* to PDF with LibreOffice, in a fresh profile (no lock shared between runs)."""
+    profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")
+    try:
+        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(outdir), str(deck)],
+                       check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return outdir / (deck.stem + ".pdf")
 
 
 @pytest.fixture

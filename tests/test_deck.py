@@ -7,7 +7,6 @@ import io
 import shutil
 import subprocess
 import sys
-import uuid
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,8 @@ from reportgen import textfit
 from reportgen.errors import ReportgenError
 from reportgen.model import ChartSpec, DeckPlan, Event, Figure, Slide, TableSpec, Theme
 from reportgen.render.deck import render_deck
+
+from conftest import libreoffice_pdf
 
 REPO = Path(__file__).parent.parent
 MASTER = REPO / "reportgen" / "templates" / "base" / "deck.pptx"
@@ -417,14 +418,7 @@ def test_paginate_balances_pages_and_keeps_order():
 def test_libreoffice_renders_one_page_per_slide(tmp_path, sample_bytes, sample):
     deck = tmp_path / "deck.pptx"
     deck.write_bytes(sample_bytes)
-    profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")  # fresh: no lock shared with other runs
-    try:
-        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
-                       check=True, capture_output=True, timeout=180)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "deck.pdf")], check=True, capture_output=True,
+    info = subprocess.run(["pdfinfo", str(libreoffice_pdf(deck, tmp_path))], check=True, capture_output=True,
                           text=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert pages == len(sample.slides)

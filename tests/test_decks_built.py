@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import uuid
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
+from conftest import libreoffice_pdf
 from test_deck import _measured_height
 
 AUDIENCES = ("government", "business", "academic", "executive")
@@ -75,14 +74,7 @@ def test_bullet_slides_keep_to_six_bullets(deck):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not on PATH")
 def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page_and_none_overlapping(deck, tmp_path):
     path, prs = deck
-    profile = Path(f"/tmp/lo_profile_{uuid.uuid4().hex}")
-    try:
-        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                       check=True, capture_output=True, timeout=180)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdf = tmp_path / (path.stem + ".pdf")
+    pdf = libreoffice_pdf(path, tmp_path)
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
     assert len(pages) == len(prs.slides)
