@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .errors import ErrorCollector, ReportgenError
-from .incremental import Sources, input_key, referenced_files
+from .incremental import Sources, file_digest, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
 from .project import load_project
 from .resources import FONTS
@@ -110,7 +110,7 @@ def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]
                 jobs.append(Job(name, fmt, path, key, html=html, edition=edition, depends=files))
             else:
                 assert plan is not None
-                key = input_key(fmt, repr(_without_created(plan)), _file_hash(plan.master))
+                key = input_key(fmt, repr(_without_created(plan)), file_digest(plan.master))
                 jobs.append(Job(name, fmt, path, key, plan=plan))
     errors.raise_if_any()
     return jobs
@@ -387,17 +387,13 @@ def _previous_outputs(out: Path) -> dict[str, dict]:
 
 def _intact(path: Path, sha256: str | None) -> bool:
     try:
-        return sha256 is not None and hashlib.sha256(path.read_bytes()).hexdigest() == sha256
+        return sha256 is not None and file_digest(path) == sha256
     except OSError:
         return False
 
 
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _file_hashes(root: Path, names: tuple[str, ...]) -> list[str]:
-    return [f"{name}:{_file_hash(root / name)}" for name in names]
+    return [f"{name}:{file_digest(root / name)}" for name in names]
 
 
 def _without_timestamp(html: str) -> str:

@@ -23,11 +23,13 @@ import hashlib
 import html as html_escapes
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 from . import __version__
+from .resources import MAX_READ_BYTES
 
 PACKAGE = Path(__file__).parent
 # The distributions whose code shapes an output (markup, layout, PDF and deck writing, fonts).
@@ -42,7 +44,7 @@ def toolchain() -> str:
 
     digest = hashlib.sha256(f"reportgen {__version__}".encode())
     for path in _files(PACKAGE):
-        digest.update(b"\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + _digest(path).encode())
+        digest.update(b"\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + file_digest(path).encode())
     for name in LIBRARIES:
         try:
             version = metadata.version(name)
@@ -91,7 +93,7 @@ class Sources:
         """Return the hash of the project file *name* (relative, with '/'), or 'missing'."""
         if name not in self._files:
             try:
-                self._files[name] = _digest(self.root / name)
+                self._files[name] = file_digest(self.root / name)
             except OSError:
                 self._files[name] = "missing"
         return self._files[name]
@@ -150,5 +152,21 @@ def _files(folder: Path) -> list[Path]:
     return found
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_digest(path: Path) -> str:
+    """Return a hash of the file *path*, read in chunks; raise OSError when it is unreadable.
+
+    What the build cannot read (a pipe, a device, a file above every size limit) is hashed by
+    its kind and size, never read: its content cannot change an output, and reading it could
+    hang or exhaust memory. A build that does refer to it fails with a message.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_READ_BYTES:
+            return f"unread {stat.S_IFMT(info.st_mode):o} {info.st_size} {info.st_mtime_ns}"
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest()
+    finally:
+        os.close(fd)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import zipfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -12,6 +11,7 @@ from . import resolve
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Section, Slide, format_date
+from .resources import MAX_MASTER_BYTES, check_package, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 from .yamlfile import LineDict, parse_yaml
 
@@ -74,7 +74,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
     slides = [_slide(item, edition, origin) for item in raw]
     slides = _trim(slides, edition.audience.deck_max_slides)
     master_name = edition.audience.deck_master or "deck.pptx"
-    master = find_file(list(edition.template_dirs), master_name, edition.audience.path)
+    master = find_file(list(edition.template_dirs), master_name, edition.audience.path, MAX_MASTER_BYTES)
     _check_master(master, master_name, edition.audience.path)
     config = edition.config
     return DeckPlan(
@@ -91,13 +91,9 @@ def deck_plan(edition: Edition) -> DeckPlan:
 
 
 def _check_master(master: Path, name: str, referrer: str) -> None:
-    """Refuse a deck master that is not a PowerPoint file, before anything is rendered."""
-    try:
-        with zipfile.ZipFile(master) as package:
-            if "ppt/presentation.xml" not in package.namelist():
-                raise ReportgenError(f"deck master '{name}' is not a PowerPoint file (no ppt/presentation.xml)", referrer)
-    except (OSError, zipfile.BadZipFile, ValueError):
-        raise ReportgenError(f"deck master '{name}' is not a PowerPoint file (not a readable .pptx)", referrer) from None
+    """Refuse a deck master that is not a PowerPoint file in budget, before anything is rendered."""
+    data = read_file(master, [master], referrer, MAX_MASTER_BYTES, subject=f"deck master '{name}'")
+    check_package(data, f"deck master '{name}'", referrer)
 
 
 def _template_origin(edition: Edition) -> str:

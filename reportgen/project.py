@@ -9,7 +9,7 @@ from typing import Any
 from .data import load_dataset
 from .errors import ErrorCollector, ReportgenError
 from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme
-from .resources import inside, project_image
+from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
@@ -34,7 +34,7 @@ DECK_FIELDS = {"max_slides", "master"}
 PDF_FIELDS = {"variant", "page_size", "layout"}
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 PAGE_SIZES = ("A4", "Letter")
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = MAX_TEXT_BYTES
 MAX_SECTIONS = 2_000
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -66,21 +66,15 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def _read(root: Path, path: Path) -> str:
-    shown = _shown(root, path)
-    _check_inside(root, path, shown)
+    return read_text(path, _shown(root, path), [root], MAX_FILE_BYTES)
+
+
+def _folder_files(root: Path, folder: Path, errors: ErrorCollector, recursive: bool = False) -> list[Path]:
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ReportgenError(f"cannot read file: {error.strerror}", shown) from None
-    if size > MAX_FILE_BYTES:
-        raise ReportgenError(f"file is too large ({size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
-    return read_text(path, shown)
-
-
-def _check_inside(root: Path, path: Path, shown: str) -> None:
-    """Refuse a symbolic link that leads out of the project: a build reads only the project."""
-    if not inside(path, [root]):
-        raise ReportgenError("is a link to a file outside the project", shown)
+        return folder_files(folder, root, lambda path: _shown(root, path), recursive)
+    except ReportgenError as error:
+        errors.extend(error)
+        return []
 
 
 def _text(value: Any, path: str, line: int | None, what: str, errors: ErrorCollector) -> str:
@@ -158,7 +152,7 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
     datasets: dict[str, Dataset] = {}
     if not folder.is_dir():
         return datasets
-    for path in sorted(folder.iterdir()):
+    for path in _folder_files(root, folder, errors):
         if path.suffix.lower() not in (".csv", ".yaml", ".yml", ".json") or path.name.startswith("."):
             continue
         shown = _shown(root, path)
@@ -166,15 +160,9 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
             errors.add(f"dataset '{path.stem}' is defined twice (also {datasets[path.stem].path})", shown)
             continue
         try:
-            _check_inside(root, path, shown)
-            if path.stat().st_size > MAX_FILE_BYTES:
-                errors.add(f"file is too large ({path.stat().st_size:,} bytes; limit {MAX_FILE_BYTES:,})", shown)
-                continue
+            confined_file(path, [root], shown, MAX_FILE_BYTES)
         except ReportgenError as error:
             errors.extend(error)
-            continue
-        except OSError as error:
-            errors.add(f"cannot read file: {error.strerror}", shown)
             continue
         dataset = load_dataset(path, shown, errors)
         if dataset is not None:
@@ -199,7 +187,7 @@ def _load_sections(root: Path, errors: ErrorCollector) -> tuple[Section, ...]:
         errors.add("no sections folder (expected content/sections/*.md)", _shown(root, folder))
         return ()
     sections: list[Section] = []
-    paths = sorted(p for p in folder.rglob("*.md") if not p.name.startswith("."))
+    paths = [path for path in _folder_files(root, folder, errors, recursive=True) if path.suffix == ".md"]
     if len(paths) > MAX_SECTIONS:
         errors.add(f"too many sections ({len(paths):,}; limit {MAX_SECTIONS:,})", _shown(root, folder))
         return ()
@@ -263,7 +251,7 @@ def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
     if not folder.is_dir():
         errors.add("no audiences folder (expected content/audiences/<name>.yaml)", _shown(root, folder))
         return audiences
-    for path in sorted(folder.iterdir()):
+    for path in _folder_files(root, folder, errors):
         if path.suffix.lower() not in (".yaml", ".yml") or path.name.startswith("."):
             continue
         shown = _shown(root, path)

@@ -251,24 +251,21 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         self.display = display
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
-        from .errors import ReportgenError
+        from .resources import inside
         from .yamlfile import read_text
 
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
             filename = posixpath.join(folder, *pieces)
-            if os.path.isfile(filename):
+            if os.path.lexists(filename) and not os.path.isdir(filename):
                 break
         else:
             raise jinja2.TemplateNotFound(template)
-        resolved = Path(filename).resolve()
-        if not any(resolved.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+        folders = [Path(folder) for folder in self.searchpath]
+        if not inside(Path(filename), folders):
             raise SecurityError(f"template '{template}' is a link to a file outside the template folders")
         mtime = os.path.getmtime(filename)
-        size = os.path.getsize(filename)
-        if size > MAX_TEMPLATE_BYTES:
-            raise ReportgenError(f"file is too large ({size:,} bytes; limit {MAX_TEMPLATE_BYTES:,})", self.display(filename))
-        contents = read_text(Path(filename), self.display(filename))
+        contents = read_text(Path(filename), self.display(filename), folders, MAX_TEMPLATE_BYTES)
 
         def uptodate() -> bool:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -12,23 +13,35 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import sandbox
 from .errors import ReportgenError
+from .resources import MAX_FETCH_BYTES, confined_file, confined_folder
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "base"
 
 
 def template_dirs(root: Path, audience: str) -> list[Path]:
-    """Return the template folders for *audience*, most specific first."""
-    return [root / "templates" / audience, root / "templates" / "base", PACKAGE_TEMPLATES]
+    """Return the template folders for *audience*, most specific first.
+
+    A project's template folder that is a symbolic link out of the project is an error: every
+    file found through these folders is then confined to the project or the package.
+    """
+    project = [root / "templates" / audience, root / "templates" / "base"]
+    for folder in (root / "templates", *project):
+        confined_folder(folder, root, "/".join(folder.parts[-2:]) if folder.name != "templates" else "templates")
+    return [*project, PACKAGE_TEMPLATES]
 
 
-def find_file(dirs: list[Path], name: str, referrer: str | None = None) -> Path:
-    """Return the first *name* found in *dirs*, or raise naming every folder looked in."""
+def find_file(dirs: list[Path], name: str, referrer: str | None = None, limit: int = MAX_FETCH_BYTES) -> Path:
+    """Return the first *name* found in *dirs*, or raise naming every folder looked in.
+
+    The file found must be a regular file of at most *limit* bytes inside the folders
+    (resources.read_file()'s rule); a link out of them is refused, not followed.
+    """
     if Path(name).is_absolute() or ".." in Path(name).parts:
         raise ReportgenError(f"'{name}' must be a path inside the template folders", referrer)
     for folder in dirs:
         candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        if os.path.lexists(candidate):
+            return confined_file(candidate, dirs, _short(str(candidate)), limit)
     looked = ", ".join(_display(folder) for folder in dirs)
     raise ReportgenError(f"'{name}' not found in {looked}", referrer)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
 from .errors import ErrorCollector, ReportgenError
+from .resources import MAX_TEXT_BYTES, read_file
 
 
 class LineDict(dict):
@@ -169,14 +170,17 @@ def shift_lines(value: Any, offset: int, _seen: set[int] | None = None) -> Any:
     return value
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a UTF-8 text file, or raise a ReportgenError naming it."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportgenError("file not found", shown) from None
-    except OSError as error:
-        raise ReportgenError(f"cannot read file: {error.strerror}", shown) from None
+def read_text(path: Path, shown: str, roots: Iterable[Path] | None = None, limit: int = MAX_TEXT_BYTES) -> str:
+    """Read a UTF-8 text file under the rule of resources.read_file(), or raise naming it.
+
+    *roots* are the folders it must lie in; None when the caller has confined *path* already.
+    """
+    data = read_file(path, roots if roots is not None else [path.resolve()], shown, limit)
+    return decode_text(data, shown)
+
+
+def decode_text(data: bytes, shown: str) -> str:
+    """Decode *data* as strict UTF-8 text (a BOM allowed, CRLF read as LF), or raise naming *shown*."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

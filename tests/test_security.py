@@ -4,8 +4,10 @@ no attachments, no runaway work. Each attempt is a one-line error naming the fil
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -317,3 +319,72 @@ def test_prose_text_is_unchanged_by_the_loop_budget(project_copy):
 
     text = "{% for i in range(3) %}{{ loop.index }}/{{ loop.length }}{% if not loop.last %},{% endif %}{% endfor %} {{ [1, 2]|join('-') }} {{ 'ab'|center(6) }}|{{ '%05.1f'|format(3.14159) }}"
     assert render_string(text, {}, "x.md") == "1/3,2/3,3/3 1-2   ab  |003.1"
+
+
+# Links out of the project, for folders as well as files: refused wherever the build reads.
+def _outside_templates(tmp_path: Path) -> Path:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "briefing.html.j2").write_text("SECRET {{ report.title }}\n")
+    (outside / "audience.css").write_text("/* SECRET */\n")
+    return outside
+
+
+def _link_templates_folder(name: str) -> Callable[[Path, Path], None]:
+    def edit(project: Path, tmp_path: Path) -> None:
+        folder = project / "templates" / name
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.symlink(_outside_templates(tmp_path), folder, target_is_directory=True)
+
+    return edit
+
+
+def _link_master(name: str, audience_line: str = "") -> Callable[[Path, Path], None]:
+    def edit(project: Path, tmp_path: Path) -> None:
+        from reportgen.templates import PACKAGE_TEMPLATES
+
+        secret = tmp_path / "secret.pptx"
+        shutil.copy(PACKAGE_TEMPLATES / "deck.pptx", secret)
+        os.symlink(secret, project / "templates" / "board" / name)
+        if audience_line:
+            replace(BOARD, "  max_slides: 6", "  max_slides: 6\n" + audience_line)(project)
+
+    return edit
+
+
+def _link_templates_root(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere-root"
+    shutil.copytree(project / "templates", outside)
+    shutil.rmtree(project / "templates")
+    os.symlink(outside, project / "templates", target_is_directory=True)
+
+
+def _link_asset(project: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "seal.svg"
+    secret.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><title>SECRET</title></svg>\n')
+    os.symlink(secret, project / "templates" / "board" / "seal.svg")
+    write("templates/board/briefing.html.j2",
+          '{% extends "!base/briefing.html.j2" %}\n{% block cover %}<img src="{{ asset(\'seal.svg\') }}" alt="">{% endblock %}\n')(project)
+
+
+LINK_CASES = [
+    ("audience-templates-folder", _link_templates_folder("board"), "templates/board: error: is a link to a folder outside the project"),
+    ("base-templates-folder", _link_templates_folder("base"), "templates/base: error: is a link to a folder outside the project"),
+    ("templates-folder", _link_templates_root, "templates: error: is a link to a folder outside the project"),
+    ("deck-master", _link_master("deck.pptx"), "templates/board/deck.pptx: error: is a link to a file outside the project"),
+    ("named-deck-master", _link_master("brand.pptx", "  master: brand.pptx"),
+     "templates/board/brand.pptx: error: is a link to a file outside the project"),
+    ("asset", _link_asset, "templates/board/seal.svg: error: is a link to a file outside the project"),
+]
+
+
+@pytest.mark.parametrize("name, edit, expected", LINK_CASES, ids=[case[0] for case in LINK_CASES])
+def test_links_out_of_the_project_are_refused_for_folders_and_files(name, edit, expected, cli, project_copy, tmp_path):
+    project = project_copy()
+    edit(project, tmp_path)
+    out = tmp_path / "out"
+    result = cli("build", project, "-a", "board", "-o", out, "-j", "1")
+    one_line_error(result, expected)
+    assert not out.exists()
+    one_line_error(cli("check", project), expected)

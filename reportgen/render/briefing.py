@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
-from ..resources import ASSETS, FONTS, clip, html_resources, refusal
+from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 
 _FONT_FACES = (
@@ -242,8 +242,8 @@ def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
     ]
     for file in files:
         try:
-            text = file.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            text = read_file(file, [root], "", MAX_FETCH_BYTES).decode("utf-8", errors="replace")
+        except ReportgenError:  # not a file the build could read: it cannot be the referrer
             continue
         for candidate in filter(None, wanted):
             index = text.find(candidate)
@@ -307,9 +307,25 @@ def _confined_fetcher(roots: list[Path]) -> Any:
             if reason:
                 self.refused.append((url, reason))
                 raise ValueError("refused")
-            if urlsplit(url).scheme.lower() == "data":
-                return super().fetch(url, headers)
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes())
+            try:
+                if urlsplit(url).scheme.lower() == "data":
+                    response = super().fetch(url, headers)
+                    body = response.read(MAX_FETCH_BYTES + 1)
+                    if len(body) > MAX_FETCH_BYTES:
+                        raise ReportgenError(f"is too large (more than {MAX_FETCH_BYTES:,} bytes)")
+                    url, response_headers = response.url, response.headers
+                else:
+                    path = Path(unquote(urlsplit(url).path)).resolve()
+                    body = read_file(path, roots, "", MAX_FETCH_BYTES, subject="file")
+                    url, response_headers = path.as_uri(), None
+            except ReportgenError as error:  # the file changed since refusal() looked
+                self.refused.append((url, error.message.removeprefix("file ")))
+                raise ValueError("refused") from None
+            # Pixels are counted for every raster image, wherever it is referred from (CSS, SVG).
+            reason = raster_refusal(body)
+            if reason:
+                self.refused.append((url, reason))
+                raise ValueError("refused")
+            return URLFetcherResponse(url=url, body=body, headers=response_headers)
 
     return ConfinedFetcher()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -22,6 +23,7 @@ from pptx.util import Emu, Pt
 
 from reportgen.errors import ReportgenError
 from reportgen.model import DeckPlan, Slide
+from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
 from reportgen.render import deck_charts, deck_drawings, deck_pages
 from reportgen.render.deck_drawings import Para, Region, stack_height
 from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
@@ -86,8 +88,11 @@ def _located(slide: Slide) -> Iterator[None]:
 
 
 def _open_master(master: Path) -> Presentation:
+    # The master was found and checked when planning (plan._check_master); read it under the same rule.
+    data = read_file(master, [master], str(master), MAX_MASTER_BYTES)
+    check_package(data, "the deck master", str(master))
     try:
-        prs = Presentation(str(master))
+        prs = Presentation(io.BytesIO(data))
     except Exception as error:  # python-pptx raises several types for unreadable files
         raise ReportgenError(f"cannot open the deck master: {error}", path=master) from None
     slide_ids = prs.slides._sldIdLst
