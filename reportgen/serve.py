@@ -99,15 +99,74 @@ def serve(
     return ExitStatus.OK
 
 
-class PreviewServer(http.server.ThreadingHTTPServer):
-    """The preview's HTTP server: one thread per request, the session it shows."""
+MAX_CONNECTIONS = 64  # requests served at once; more are closed at once, not queued in threads
+LISTEN_BACKLOG = 128  # connections the kernel holds before the server accepts them
+HEADER_TIMEOUT_SECONDS = 10.0  # a client must send its request line and headers this fast
+_HANGUPS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+
+
+class PreviewServer(http.server.HTTPServer):
+    """The preview's HTTP server: a bounded number of request threads, the session it shows.
+
+    *host* is the address it was asked to bind: with the loopback names, the only Host
+    header it answers to (see allowed_host()).
+    """
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
-    def __init__(self, address: tuple[str, int], session: PreviewSession, loopback: bool) -> None:
+    def __init__(self, address: tuple[str, int], session: PreviewSession) -> None:
         self.session = session
-        self.loopback = loopback
+        self.host = address[0]
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(address, PreviewHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)  # every slot busy: refuse rather than pile up threads
+            return
+        thread = threading.Thread(target=self._serve, args=(request, client_address), daemon=True)
+        thread.start()
+
+    def _serve(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], _HANGUPS):
+            return  # a client that hangs up or stalls is normal, not a bug
+        super().handle_error(request, client_address)
+
+    def allowed_host(self, header: str) -> bool:
+        """Return whether a request's Host *header* names this server (DNS rebinding defence).
+
+        Accepted, exactly and with the port the server listens on (or without any port):
+        ``localhost``, ``127.0.0.1``, ``[::1]`` and the host it was asked to bind. A server
+        bound to every address (0.0.0.0, ::) also answers to any IP address, which no other
+        site's page can make a browser send.
+        """
+        port = str(self.server_address[1])
+        host = header.strip().lower()
+        match = re.fullmatch(r"(\[[0-9a-f:.]+\]|[^\[\]:]+)(?::(\d+))?", host)
+        if not match or match.group(2) not in (None, port):
+            return False
+        name = match.group(1)
+        bound = self.host.lower()
+        names = {"localhost", "127.0.0.1", "[::1]", f"[{bound}]" if ":" in bound else bound}
+        if name in names:
+            return True
+        if bound in ("0.0.0.0", "::", ""):
+            try:
+                ipaddress.ip_address(name.strip("[]"))
+                return name.startswith("[") == (":" in name)
+            except ValueError:
+                return False
+        return False
 
 
 def make_server(session: PreviewSession, host: str = "127.0.0.1", port: int = 8000) -> PreviewServer:
@@ -118,7 +177,7 @@ def make_server(session: PreviewSession, host: str = "127.0.0.1", port: int = 80
     if ":" in host:
         server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6})
     try:
-        return server_class((host, port), session, _is_loopback(host))
+        return server_class((host, port), session)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise ReportgenError(f"port {port} is in use on {host}; try --port {port + 1}") from None
@@ -135,6 +194,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "reportgen-preview"
     protocol_version = "HTTP/1.1"
+    timeout = HEADER_TIMEOUT_SECONDS  # the socket's; the event stream waits on the session, not on it
 
     def do_GET(self) -> None:  # noqa: N802 — the name http.server dispatches to
         self._dispatch(send_body=True)
@@ -148,6 +208,9 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     def _dispatch(self, send_body: bool) -> None:
         if not self._host_allowed():
             self._send(403, b"forbidden: unexpected Host header\n", "text/plain; charset=utf-8", send_body)
+            return
+        if not self._same_origin():
+            self._send(403, b"forbidden: cross-origin request\n", "text/plain; charset=utf-8", send_body)
             return
         url = urlsplit(self.path)
         query = parse_qs(url.query)
@@ -187,11 +250,14 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def _host_allowed(self) -> bool:
         # A page on another site must not read the preview by pointing its own name at 127.0.0.1.
-        if not self.server.loopback:
+        return self.server.allowed_host(self.headers.get("Host") or "")
+
+    def _same_origin(self) -> bool:
+        # A page on another site may send requests here (an EventSource, a form): none may cause work.
+        origin = self.headers.get("Origin")
+        if origin is None:
             return True
-        host = (self.headers.get("Host") or "").strip().lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        return name in ("127.0.0.1", "localhost", "[::1]", "::1") or name.startswith("127.")
+        return origin.strip().lower() == "http://" + (self.headers.get("Host") or "").strip().lower()
 
     def _audience(self, query: dict[str, list[str]]) -> str | None:
         session = self.server.session
@@ -219,7 +285,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
                     continue
                 version = view.version
                 self._event("update", {"audience": audience, "version": version})
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):
+        except _HANGUPS:
             pass
         finally:
             session.unsubscribe(audience)

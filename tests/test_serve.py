@@ -59,7 +59,7 @@ def running(project_copy):
 def _get(server, path: str, host: str | None = None) -> tuple[int, bytes, http.client.HTTPResponse]:
     port = server.server_address[1]
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    headers = {"Host": host} if host else {}
+    headers = {"Host": host} if host is not None else {}
     connection.request("GET", path, headers=headers)  # http.client sends the path as given: no normalising
     response = connection.getresponse()
     body = response.read()
@@ -370,3 +370,126 @@ def test_the_watcher_ignores_outputs_hidden_and_scratch_files(tmp_path):
         "content/sections/01.md~", ".git/index", "content/sections/01.md.tmp",
     ) if relevant(Change.modified, str(tmp_path / name))]
     assert counted == ["content/sections/01.md", "content/data/sales.csv", "templates/board/briefing.css", "build-notes.md"]
+
+
+# --- the preview answers only to its own names, within bounds --------------------------------
+
+
+@pytest.mark.parametrize(
+    "host, allowed",
+    [("localhost:{port}", True), ("127.0.0.1:{port}", True), ("[::1]:{port}", True), ("LOCALHOST:{port}", True), ("localhost", True),
+     ("127.evil.example:{port}", False), ("127.0.0.1.nip.io:{port}", False), ("127.0.0.1.:{port}", False), ("127.0.0.2:{port}", False),
+     ("localhost.:{port}", False), ("localhost:1", False), ("localhost:{port}:{port}", False), ("evil.example", False),
+     ("", False), ("[::1", False), ("user@localhost:{port}", False)],
+)
+def test_only_the_preview_s_own_host_names_are_answered(running, host, allowed):
+    server, _session = running
+    status = _get(server, "/api/state", host=host.format(port=server.server_address[1]))[0]
+    assert status == (200 if allowed else 403)
+
+
+def test_a_server_bound_to_every_address_answers_to_ip_addresses_not_names(project_copy):
+    session, _out, _err = _session(project_copy())
+    server = make_server(session, "0.0.0.0", 0)
+    try:
+        port = server.server_address[1]
+        assert server.allowed_host(f"192.168.1.20:{port}") and server.allowed_host(f"localhost:{port}")
+        assert not server.allowed_host(f"rebind.evil.example:{port}") and not server.allowed_host(f"192.168.1.20.nip.io:{port}")
+    finally:
+        server.server_close()
+
+
+def test_a_cross_origin_request_to_the_event_stream_causes_no_work(running):
+    server, session = running
+    port = server.server_address[1]
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/events?audience=board", headers={"Origin": "http://evil.example"})
+    response = connection.getresponse()
+    assert response.status == 403 and b"cross-origin" in response.read()
+    assert session._subscribers == {}
+    connection.close()
+    # The page's own origin is served.
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", "/api/state?audience=board", headers={"Origin": f"http://127.0.0.1:{port}"})
+    assert connection.getresponse().status == 200
+    connection.close()
+
+
+def _idle_connection(port: int) -> socket.socket:
+    client = socket.create_connection(("127.0.0.1", port), timeout=5)
+    client.sendall(b"GET /api/state HTTP/1.1\r\n")  # a request line, then nothing: half a request
+    return client
+
+
+def _closed_by_server(client: socket.socket, within: float) -> bool:
+    client.settimeout(within)
+    try:
+        return client.recv(100) == b""
+    except ConnectionResetError:
+        return True
+    except TimeoutError:
+        return False
+
+
+def test_a_client_that_never_finishes_its_headers_is_dropped(project_copy, monkeypatch):
+    from reportgen import serve
+
+    monkeypatch.setattr(serve.PreviewHandler, "timeout", 0.5)
+    session, _out, _err = _session(project_copy())
+    server = make_server(session, "127.0.0.1", 0)
+    assert server.request_queue_size >= 128
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        client = _idle_connection(server.server_address[1])
+        started = time.monotonic()
+        assert _closed_by_server(client, 5)
+        assert time.monotonic() - started < 3
+        client.close()
+    finally:
+        session.stop()
+        server.shutdown()
+        server.server_close()
+
+
+def test_connections_beyond_the_bound_are_refused_not_given_threads(project_copy, monkeypatch):
+    from reportgen import serve
+
+    monkeypatch.setattr(serve, "MAX_CONNECTIONS", 3)
+    session, _out, _err = _session(project_copy())
+    session.build("board")
+    server = make_server(session, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        threads_before = threading.active_count()
+        idle = [_idle_connection(port) for _ in range(3)]
+        time.sleep(0.3)
+        extra = [_idle_connection(port) for _ in range(20)]
+        assert all(_closed_by_server(client, 2) for client in extra)
+        assert threading.active_count() <= threads_before + 3
+        assert not any(_closed_by_server(client, 0.2) for client in idle)  # those served are still open
+        for client in idle + extra:
+            client.close()
+        time.sleep(0.3)
+        assert _get(server, "/api/state?audience=board")[0] == 200  # slots are given back
+    finally:
+        session.stop()
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_client_that_hangs_up_is_no_error(running, capfd):
+    server, session = running
+    port = server.server_address[1]
+    state = json.loads(_get(server, "/api/state?audience=board")[1])
+    for _ in range(30):
+        client = socket.create_connection(("127.0.0.1", port), timeout=5)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # close with a reset
+        client.sendall(f"GET {state['briefing']} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        client.close()
+    time.sleep(0.5)
+    assert _get(server, "/api/state?audience=board")[0] == 200
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err and "Traceback" not in captured.out
