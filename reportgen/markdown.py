@@ -308,6 +308,11 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
             slides.append(current)
         if text:
             current["bullets"].append(text)
+        for child in token.children or []:
+            if child.type == "image":  # a picture slide in decks (see plan.py)
+                current.setdefault("images", []).append(
+                    {"src": str(child.attrs.get("src", "")), "alt": child.content,
+                     "title": str(child.attrs.get("title") or "")})
     return slides
 
 

@@ -223,6 +223,9 @@ class Audience:
     output_name: str = ""
     key_figures: tuple[str, ...] = ()  # overrides the project's cover band when set
     deck_master: str = ""  # a .pptx found through the template folders
+    ask: str = ""  # what the audience is asked to do (`ask:`, or `variables.ask`); "" for none
+    bottom_line: tuple[str, ...] = ()  # the deck's takeaways, Jinja text (default: section summaries)
+    bottom_line_line: int | None = field(default=None, compare=False)  # in the audience file
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ class Config:
     output_name: str = "briefing"
     key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
     labels: Mapping[str, str] = field(default_factory=dict)  # wording for every audience
+    contacts: tuple[str, ...] = ()  # lines for the deck's closing slide: who to ask, how
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
 
     def source(self, source_id: str) -> Source | None:
@@ -349,12 +353,28 @@ class Slide:
     notes: str = ""
     source: str = ""  # the footer's source line
     origin: str = ""  # "path:line" of the content the slide comes from, for error messages
+    image: str = ""  # a picture: path relative to the project folder
+    alt: str = ""  # the picture's alt text
+    caption: str = ""  # the picture's caption, under it
+    callout: str = ""  # a highlighted box's text (beside the bullets on Two content)
+    callout_title: str = ""
+    lead: str = ""  # a paragraph the plan may put above thin bullets (the section's summary)
+    role: str = ""  # its part of the storyline: opening, bottom_line, points, visual, callout, ask, closing …
 
     @property
     def where(self) -> tuple[str | None, int | None]:
         """Return the (path, line) this slide comes from, or (None, None)."""
         path, _, line = self.origin.rpartition(":")
         return (path or None, int(line) if line.isdigit() else None)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A slide of a deck plan being composed: its trimming priority and the content it shows."""
+
+    slide: Slide
+    priority: int
+    origins: tuple[str, ...] = ()  # "path:line" of each piece of content on the slide
 
 
 @dataclass(frozen=True)
@@ -370,6 +390,8 @@ class DeckPlan:
     created: str  # ISO 8601 timestamp
     theme: Theme
     master: Path
+    root: Path = Path(".")  # the project folder: pictures are read from it
+    omitted: tuple[str, ...] = ()  # what the plan left out, each "what: why"
 
 
 DEFAULT_LABELS: Mapping[str, str] = {
@@ -391,6 +413,9 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "in_brief": "In brief",
     "also": "Also in the briefing",
     "key_figures_title": "Key figures",
+    "bottom_line": "The bottom line",
+    "ask": "Our recommendation",
+    "contacts": "Contacts",
 }
 
 

@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from . import resolve
+from . import deck_items, resolve
+from .charts import alt_text
 from .errors import ReportgenError
 from .markdown import plain_text
-from .model import Block, DeckPlan, Edition, Section, Slide, format_date
-from .resources import MAX_MASTER_BYTES, check_package, read_file
-from .templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
+from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
+from .resources import MAX_MASTER_BYTES, check_package, project_image, read_file
+from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .yamlfile import LineDict, parse_yaml
 
 PLAN_TEMPLATE = "deck.yaml.j2"
 SLIDE_FIELDS = {
     "layout", "title", "subtitle", "text", "bullets", "bullets_right", "chart", "table",
     "timeline", "figures", "quote", "attribution", "notes", "source", "priority", "origin",
+    "image", "alt", "caption", "callout", "callout_title", "lead", "role",
 }
+_TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "source", "origin",
+                "alt", "caption", "callout", "callout_title", "lead", "role")
+MAX_TAKEAWAYS = 5
 
 
-def plan_context(edition: Edition) -> dict[str, Any]:
+def plan_context(edition: Edition, items: deck_items.DeckItems | None = None) -> dict[str, Any]:
     """Return the one context object the deck-plan template sees."""
-    from .charts import alt_text
     from .render.briefing import build_timestamp
 
     def block_ref(section: Section, block: Block) -> str:
@@ -34,24 +38,46 @@ def plan_context(edition: Edition) -> dict[str, Any]:
         line = block.line if block is not None else section.field_lines.get("slide_title")
         return f"{section.path}:{line or 1}"
 
-    all_sources = [source.id for source in edition.sources]
+    main_sections = [section for section in edition.sections if section.depth != "summary"]
+    figure_refs = [_figure_ref(edition, figure) for figure in edition.key_figures]
+    items = items or deck_items.collect(edition, main_sections, figure_refs)
+    takeaways = bottom_line(edition)
+    audience = edition.audience
     return {
         "report": edition.config,
-        "audience": edition.audience,
+        "audience": audience,
         "sections": edition.sections,
+        "main_sections": main_sections,
         "labels": edition.labels,
         "key_figures": edition.key_figures,
-        "key_figure_refs": [_figure_ref(edition, figure) for figure in edition.key_figures],
+        "key_figure_refs": figure_refs,
         "key_figures_title": edition.labels["key_figures_title"],
         "key_figures_notes": "; ".join(f"{edition.figure_caption(figure)}: {figure.text}" for figure in edition.key_figures),
+        "key_figures_source": deck_items.figures_source(edition, edition.key_figures),
+        "takeaways": takeaways,
+        "takeaways_notes": "\n\n".join(part for part in (audience.purpose, *takeaways) if part),
+        "ask_notes": "\n\n".join(part for part in (f"{edition.labels['ask']} for {audience.title.lower()}:" if audience.title else "", audience.ask) if part),
         "sources": edition.sources,
-        "source_line": resolve.source_line(all_sources, edition.config, False),
+        "source_line": deck_items.source_line(edition),
+        "section_source": lambda section: deck_items.section_source(edition, section),
+        "deck_items": lambda section: items.items.get(section.id, []),
         "report_date": format_date(edition.config.date),
         "block_ref": block_ref,
         "origin": origin,
         "chart_alt": alt_text,
         "created": build_timestamp().isoformat(),
     }
+
+
+def bottom_line(edition: Edition) -> list[str]:
+    """Return the deck's takeaways: the audience's ``bottom_line``, else its sections' summaries."""
+    audience = edition.audience
+    if audience.bottom_line:
+        context = {"data": dict(edition.data), "report": edition.config, "audience": audience}
+        return [" ".join(render_string(text, context, audience.path, audience.bottom_line_line or 1).split())
+                for text in audience.bottom_line]
+    main = [s for s in edition.sections if s.depth != "summary"] or list(edition.sections)
+    return [s.summary for s in main if s.summary][:MAX_TAKEAWAYS]
 
 
 def _figure_ref(edition: Edition, figure: Any) -> str:
@@ -62,23 +88,39 @@ def _figure_ref(edition: Edition, figure: Any) -> str:
 
 
 def deck_plan(edition: Edition) -> DeckPlan:
-    """Return the audience's deck plan, trimmed to its deck length."""
+    """Return the audience's deck plan: composed, trimmed to its deck length, omissions listed."""
+    from .render import deck_fill
     from .render.briefing import build_timestamp
 
-    env = template_environment(edition.template_dirs)
-    text = render_template(env, PLAN_TEMPLATE, plan_context(edition))
-    origin = _template_origin(edition)
-    raw = parse_yaml(text, origin)
-    if not isinstance(raw, list):
-        raise ReportgenError("the deck plan must render to a YAML list of slides", origin)
-    slides = [_slide(item, edition, origin) for item in raw]
-    slides = _trim(slides, edition.audience.deck_max_slides)
     master_name = edition.audience.deck_master or "deck.pptx"
     master = find_file(list(edition.template_dirs), master_name, edition.audience.path, MAX_MASTER_BYTES)
     _check_master(master, master_name, edition.audience.path)
+    main_sections = [section for section in edition.sections if section.depth != "summary"]
+    items = deck_items.collect(edition, main_sections, [_figure_ref(edition, f) for f in edition.key_figures])
+    env = template_environment(edition.template_dirs)
+    text = render_template(env, PLAN_TEMPLATE, plan_context(edition, items))
+    origin = _template_origin(edition)
+    with _in_user_file(edition, text, origin):
+        raw = parse_yaml(text, origin)
+        if not isinstance(raw, list):
+            raise ReportgenError("the deck plan must render to a YAML list of slides", origin)
+        planned = [_slide(item, edition, origin) for item in raw]
+    planned = deck_fill.compose(planned, master)
+    limit = edition.audience.deck_max_slides
+    kept, dropped = _trim(planned, limit)
+    omitted = [f"{_what(item.slide)}: trimmed for length (deck.max_slides {limit})" for item in dropped]
+    omitted += [f"{o.what} ({o.origin}): {o.why}" for o in items.omitted]
+    shown = {origin for item in kept for origin in item.origins}
+    trimmed = {origin for item in dropped for origin in item.origins}
+    for section_items in items.items.values():
+        for item in section_items:
+            if item["origin"] not in shown and item["origin"] not in trimmed:
+                what = deck_items._describe(item)
+                omitted.append(f"{what} ({item['origin']}): not in the deck plan")
+                shown.add(item["origin"])
     config = edition.config
     return DeckPlan(
-        slides=tuple(slide for slide, _priority in slides),
+        slides=tuple(item.slide for item in kept),
         title=f"{config.title}: {edition.audience.title}",
         author=", ".join(config.authors) or config.organisation,
         subject=edition.audience.purpose or config.subtitle,
@@ -87,7 +129,61 @@ def deck_plan(edition: Edition) -> DeckPlan:
         created=build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ"),
         theme=edition.audience.theme,
         master=master,
+        root=edition.root,
+        omitted=tuple(dict.fromkeys(omitted)),
     )
+
+
+def _what(slide: Slide) -> str:
+    where = f" ({slide.origin})" if slide.origin else ""
+    return f"slide '{slide.title}'{where}"
+
+
+def omission_summary(plan: DeckPlan) -> str:
+    """Return one line saying what the deck left out and why, or "" when nothing was."""
+    if not plan.omitted:
+        return ""
+    return f"left out {len(plan.omitted)}: " + "; ".join(plan.omitted)
+
+
+@contextlib.contextmanager
+def _in_user_file(edition: Edition, text: str, origin: str) -> Iterator[None]:
+    """Report an error at a line of the rendered plan at the template line it comes from."""
+    try:
+        yield
+    except ReportgenError as error:
+        if error.path != origin or error.line is None:
+            raise
+        path, line = _template_line(edition, text, error.line)
+        raise ReportgenError(error.message, path, line) from None
+
+
+def _template_line(edition: Edition, text: str, line: int) -> tuple[str, int | None]:
+    """Return the template file and line that wrote line *line* of the rendered plan *text*.
+
+    A line written literally (not through an expression) is found in the override files
+    first, then in the built-in plan; otherwise the most specific plan file is named, without
+    a line.
+    """
+    rendered = text.split("\n")
+    wanted = [rendered[i].strip() for i in (line - 1, line - 2) if 0 <= i < len(rendered) and rendered[i].strip()]
+    files = [folder / PLAN_TEMPLATE for folder in edition.template_dirs if (folder / PLAN_TEMPLATE).is_file()]
+    for wanted_line in wanted:
+        for path in files:
+            source = path.read_text(encoding="utf-8").split("\n")
+            matches = [number for number, content in enumerate(source, start=1) if content.strip() == wanted_line]
+            if matches:
+                return _shown(edition, path), matches[0]
+    return (_shown(edition, files[0]) if files else PLAN_TEMPLATE), None
+
+
+def _shown(edition: Edition, path: Path) -> str:
+    if path.parent.resolve() == PACKAGE_TEMPLATES.resolve():
+        return f"built-in:{PLAN_TEMPLATE}"
+    try:
+        return str(path.relative_to(edition.root))
+    except ValueError:
+        return str(path)
 
 
 def _check_master(master: Path, name: str, referrer: str) -> None:
@@ -103,20 +199,28 @@ def _template_origin(edition: Edition) -> str:
     return PLAN_TEMPLATE
 
 
-def _trim(slides: list[tuple[Slide, int]], limit: int) -> list[tuple[Slide, int]]:
+def _trim(slides: list[Any], limit: int) -> tuple[list[Any], list[Any]]:
     """Drop slides down to *limit*: the highest priority number first, later before earlier.
 
-    The first slide (title) and the last (closing) always stay.
+    Return (kept, dropped). The first slide (title), the last (closing) and every slide of
+    priority 0 always stay.
     """
     slides = list(slides)
+    dropped = []
     while len(slides) > max(limit, 2):
-        middle = range(1, len(slides) - 1)
-        worst = max(slides[i][1] for i in middle)
-        slides.pop(max(i for i in middle if slides[i][1] == worst))
-    return slides
+        middle = [i for i in range(1, len(slides) - 1) if _priority(slides[i]) > 0]
+        if not middle:
+            break
+        worst = max(_priority(slides[i]) for i in middle)
+        dropped.append(slides.pop(max(i for i in middle if _priority(slides[i]) == worst)))
+    return slides, dropped[::-1]
 
 
-def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
+def _priority(item: Any) -> int:
+    return item[1] if isinstance(item, tuple) else item.priority
+
+
+def _slide(item: Any, edition: Edition, origin: str) -> Planned:
     if not isinstance(item, LineDict):
         raise ReportgenError("each slide of the deck plan must be a mapping", origin)
     line = item.line
@@ -127,7 +231,7 @@ def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
     if not layout:
         raise ReportgenError("a slide needs a 'layout'", origin, line)
     fields: dict[str, Any] = {"layout": str(layout)}
-    for key in ("title", "subtitle", "text", "quote", "attribution", "notes", "source", "origin"):
+    for key in _TEXT_FIELDS:
         if item.get(key) is not None:
             fields[key] = str(item[key])
     for key in ("bullets", "bullets_right"):
@@ -141,6 +245,10 @@ def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
         fields["chart"] = _block_option(item["chart"], "chart", edition, where, "spec")
     if item.get("table") is not None:
         fields["table"] = _block_option(item["table"], "table", edition, where, "spec")
+    if item.get("image"):
+        image = str(item["image"])
+        project_image(edition.root, image, "image", origin, item.line_of("image"))
+        fields["image"] = image
     if item.get("timeline") is not None:
         fields["events"] = _block_option(item["timeline"], "timeline", edition, where, "events")
     if item.get("figures") is not None:
@@ -149,7 +257,8 @@ def _slide(item: Any, edition: Edition, origin: str) -> tuple[Slide, int]:
     priority = item.get("priority", 1)
     if isinstance(priority, bool) or not isinstance(priority, int):
         raise ReportgenError("'priority' must be a whole number", origin, item.line_of("priority"))
-    return Slide(**fields), priority
+    slide = Slide(**fields)
+    return Planned(slide, priority, (slide.origin,) if slide.origin else ())
 
 
 def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where, key: str) -> Any:
@@ -157,6 +266,11 @@ def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where,
     if isinstance(value, str):
         section_id, _, index = value.partition("#")
         section = next((s for s in edition.sections if s.id == section_id), None)
+        if section is not None and kind == "table" and "/" in index:
+            table = deck_items.markdown_table(section, index)
+            if table is None:
+                raise where.error(f"unknown Markdown table '{value}' (expected 'section-id#n/k')")
+            return table
         if section is None or not index.isdigit() or int(index) >= len(section.blocks):
             raise where.error(f"unknown block reference '{value}' (expected 'section-id#n')")
         block = section.blocks[int(index)]

@@ -15,7 +15,7 @@ from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml,
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
 CONFIG_FIELDS = {
     "title", "subtitle", "date", "organisation", "organization", "authors", "language",
-    "keywords", "sources", "audiences", "output_name", "key_figures", "labels",
+    "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts",
 }
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 SECTION_FIELDS = {
@@ -24,7 +24,7 @@ SECTION_FIELDS = {
 }
 AUDIENCE_FIELDS = {
     "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures", "order",
+    "output_name", "key_figures", "order", "ask", "bottom_line",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
 THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
@@ -143,6 +143,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
         labels={str(k): str(v) for k, v in _sub_mapping(document, "labels", set(), shown, errors).items()},
+        contacts=_text_list(document.get("contacts"), shown, line("contacts"), "'contacts'", errors),
         field_lines={key: line(key) or 1 for key in document},
     )
 
@@ -317,7 +318,11 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     theme_doc = _sub_mapping(document, "theme", THEME_FIELDS, shown, errors)
     pdf = _sub_mapping(document, "pdf", PDF_FIELDS, shown, errors)
     labels = _sub_mapping(document, "labels", set(), shown, errors)
-    variables = _sub_mapping(document, "variables", set(), shown, errors)
+    variables = dict(_sub_mapping(document, "variables", set(), shown, errors))
+    ask = _text(document.get("ask") if document.get("ask") is not None else variables.get("ask"), shown,
+                document.line_of("ask"), "'ask'", errors)
+    if ask:
+        variables.setdefault("ask", ask)  # prose keeps using {{ audience.variables.ask }}
     theme_values = {}
     for key in THEME_FIELDS - {"logo", "font"}:
         if key in theme_doc:
@@ -364,6 +369,9 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
         deck_master=str(deck.get("master") or ""),
+        ask=" ".join(ask.split()),
+        bottom_line=_text_list(document.get("bottom_line"), shown, document.line_of("bottom_line"), "'bottom_line'", errors),
+        bottom_line_line=document.line_of("bottom_line"),
     )
 
 

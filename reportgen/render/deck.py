@@ -24,7 +24,7 @@ from pptx.util import Emu, Pt
 from reportgen.errors import ReportgenError
 from reportgen.model import DeckPlan, Slide
 from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
-from reportgen.render import deck_charts, deck_drawings, deck_pages
+from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels
 from reportgen.render.deck_drawings import Para, Region, stack_height
 from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
                                            save_deterministic, set_core_properties)
@@ -117,15 +117,29 @@ def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, n
     slide = page.slide
     region = deck_pages.content_region(layout, prs)
     _set_title(added, layout, slide, number)
+    beside = deck_pages.beside_region(layout, slide)
+    if beside is not None:  # Two content: the text on the left, what it pairs with on the right
+        region = beside
     shown_source = ""
+    if slide.callout and (beside is None or not slide.bullets):
+        box = deck_pages.box_of(deck_pages.layout_placeholder(layout, 1)) if beside is not None else region
+        largest = 22 if beside is not None else 28  # a callout on its own is set large
+        deck_panels.draw_callout(added.shapes, box, slide.callout_title, slide.callout, plan.theme, largest)
+    elif slide.callout:
+        deck_panels.draw_callout(added.shapes, region, slide.callout_title, slide.callout, plan.theme, 18)
     if slide.chart is not None:
-        shown_source = _build_chart(added, layout, slide, prs, plan)
+        shown_source = _build_chart(added, layout, slide, prs, plan, beside)
     elif slide.table is not None:
         shown_source = _build_table(added, layout, page, prs, plan)
     elif slide.figures:
         deck_drawings.draw_key_figures(added.shapes, region, slide.figures, plan.theme)
     elif slide.events:
         deck_drawings.draw_timeline(added.shapes, region, slide.events, plan.theme)
+    elif slide.image:
+        deck_panels.draw_picture(added.shapes, region, plan.root, plan.root / slide.image, slide.alt,
+                                 slide.caption, plan.theme)
+    elif slide.quote and beside is not None:
+        deck_panels.draw_quote(added.shapes, region, slide.quote, slide.attribution, plan.theme)
     _fill_texts(added, layout, page, number, prs)
     if slide.layout != "Title":
         source = "" if slide.source.strip() == shown_source.strip() else slide.source
@@ -275,15 +289,15 @@ def _remove_empty_placeholders(slide) -> None:
 
 
 def _build_chart(added: PptxSlide, layout: SlideLayout, slide: Slide, prs: Presentation,
-                 plan: DeckPlan) -> str:
+                 plan: DeckPlan, beside: Region | None = None) -> str:
     spec = slide.chart
     assert spec is not None
-    region = deck_pages.content_region(layout, prs)
+    region = beside or deck_pages.content_region(layout, prs)
     caption, below = deck_pages.chart_texts(slide, plan)
     top = _draw_caption(added, region, caption)
     below_h = stack_height(below, region.w)
     frame = Region(region.x, top, region.w, region.bottom - top - below_h - deck_pages.gap(below))
-    placeholder = _slide_placeholder(added, 1)
+    placeholder = _slide_placeholder(added, 1) if beside is None else None
     if placeholder is None or not hasattr(placeholder, "insert_chart"):
         placeholder = None
     deck_charts.add_chart(added.shapes, placeholder, frame, spec, plan.theme)

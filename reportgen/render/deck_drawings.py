@@ -151,6 +151,8 @@ def draw_key_figures(shapes: SlideShapes, region: Region, figures: Sequence[Figu
                      theme: Theme) -> None:
     """Draw one card per figure: a big number, its label and note, on the accent's light tint."""
     columns, rows = figure_grid(len(figures))
+    if region.w < EMU_PER_INCH * 7 and len(figures) > 2:  # half a slide: two cards a row
+        columns, rows = 2, -(-len(figures) // 2)
     gap = EMU_PER_INCH * 3 // 10
     pad = EMU_PER_INCH // 4
     bar = EMU_PER_INCH // 14

@@ -19,7 +19,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import DeckPlan, Slide, TableSpec
 from reportgen.render import deck_drawings
 from reportgen.render.deck_drawings import Para, Region, stack_height
-from reportgen.textfit import EMU_PER_INCH, TextStyle, paginate
+from reportgen.textfit import EMU_PER_INCH, TextStyle, block_height, paginate
 
 CONTINUED = " (cont.)"
 FIGURES_PER_SLIDE = 8
@@ -32,6 +32,8 @@ DEFAULT_TITLE_SIZES = (28, 20)
 BODY_SIZES = {"Agenda": (22, 18), "Two content": (18, 16), "Closing": (14, 11)}
 DEFAULT_BODY_SIZES = (20, 18)
 MAX_BULLETS = {"Bullets": 6, "Two content": 6, "Agenda": 8}
+THIN = 0.5  # share of its box below which a list of bullets looks thin
+SHORT_LIST_SIZES = (24, 22)  # a thin list on its own is set larger, the largest that fits
 # Which placeholder idx holds which text, for layouts that differ from "bullets in idx 1".
 TEXT_PLACES = {
     "Title": {"subtitle": 1, "text": 2},
@@ -40,7 +42,7 @@ TEXT_PLACES = {
     "Quote": {"quote": 1, "attribution": 2},
 }
 TEXT_SIZES = {"subtitle": (22, 16), "text": (20, 14), "quote": (28, 18), "attribution": (16, 12)}
-TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12)}
+TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12), ("Section", "text"): (28, 16)}
 ESTIMATE_NOTE = "* Estimate, derived from other reported figures"
 SMALL = TextStyle(11)
 CAPTION = TextStyle(16, bold=True)
@@ -129,6 +131,19 @@ def content_region(layout: SlideLayout, prs: Presentation) -> Region:
     return Region(margin, top, int(prs.slide_width) - 2 * margin, bottom - top)
 
 
+def beside_region(layout: SlideLayout, slide: Slide) -> Region | None:
+    """Return the right-hand box of a Two content slide that pairs its text with a visual.
+
+    None when *slide* is not such a pairing (two lists of bullets use both text boxes).
+    """
+    if slide.layout != "Two content" or slide.bullets_right:
+        return None
+    if not (slide.chart or slide.figures or slide.image or slide.quote or slide.callout):
+        return None
+    right = layout_placeholder(layout, 2)
+    return box_of(right) if right is not None else None
+
+
 # --- paging ------------------------------------------------------------------------------
 
 def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation,
@@ -136,13 +151,15 @@ def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation,
     """Return the pages *slide* needs on *layout*: one, or more when its content overflows."""
     if slide.table is not None:
         return _paginate_table(slide, layout, prs, plan)
+    if slide.bullets and beside_region(layout, slide) is not None:
+        return _paginate_text(slide, layout, prs)
     if slide.figures:
         return _continued(slide, [replace(slide, figures=chunk)
                                   for chunk in _chunks(slide.figures, FIGURES_PER_SLIDE)])
     if slide.events:
         return _continued(slide, [replace(slide, events=chunk)
                                   for chunk in _chunks(slide.events, EVENTS_PER_SLIDE)])
-    if slide.chart is not None or slide.quote:
+    if slide.chart is not None or slide.quote or slide.image or slide.callout:
         return [Page(slide)]
     return _paginate_text(slide, layout, prs)
 
@@ -185,6 +202,8 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
         smaller = pages_at(smallest)
         if max(map(len, smaller.values())) == 1:
             size, pages = smallest, smaller
+    elif set(boxes) == {"bullets"} and slide.layout == "Bullets":
+        size = _short_list_size(boxes["bullets"], size)
     parts = []
     for index in range(max(map(len, pages.values()))):
         changes = {field: tuple(chunk[index]) if index < len(chunk) else ()
@@ -198,6 +217,17 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
         remaining -= shown
         numbered += len(page.slide.bullets) - shown
     return result
+
+
+def _short_list_size(box: tuple[list[str], Region, int], size: float) -> float:
+    """Return a larger size for a short list that would leave most of its box empty."""
+    items, area, indent = box
+    if block_height(items, area.w, bullet_style(size, indent)) >= THIN * area.h:
+        return size
+    for larger in SHORT_LIST_SIZES:
+        if larger > size and block_height(items, area.w, bullet_style(larger, indent)) <= area.h:
+            return larger
+    return size
 
 
 def _paginate_table(slide: Slide, layout: SlideLayout, prs: Presentation,

@@ -1,0 +1,242 @@
+"""What each section offers the deck, in order: its visuals, callouts, pictures and extra slides.
+
+The built-in deck plan turns each item into a slide. Here the items are chosen: one visual per
+set of figures (a chart rather than a table of the same numbers), nothing from prose left
+behind (pictures and Markdown tables become items), and every item carries its own notes and
+source line. What is passed over is recorded with the reason, for ``reportgen list``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import resolve
+from .charts import alt_text
+from .model import Block, Edition, Section, TableSpec
+from .slide_content import Picture, footnotes, pictures_and_tables
+
+PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+_VISUALS = ("chart", "table", "timeline", "keyfigures")
+
+
+@dataclass
+class Omission:
+    """Something of the content that no slide shows, and why."""
+
+    origin: str  # "path:line"
+    what: str  # "table 'Cargo …'"
+    why: str
+
+
+@dataclass
+class DeckItems:
+    """Every main section's items, and what was passed over."""
+
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    omitted: list[Omission] = field(default_factory=list)
+
+
+def section_source(edition: Edition, section: Section, blocks: tuple[Block, ...] | None = None) -> str:
+    """Return the source line of what *blocks* (default: all of *section*) show and cite."""
+    blocks = section.blocks if blocks is None else blocks
+    ids: list[str] = []
+    notes: list[str] = []
+    for block in blocks:
+        spec = block.options.get("spec")
+        ids.extend(getattr(spec, "source_ids", ()))
+        ids.extend(item.source for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())))
+        notes.extend(footnotes(block.html))
+    if blocks is section.blocks:
+        for name, dataset in edition.data.items():
+            if f"data.{name}" in section.body:
+                ids.extend(dataset.sources)
+    return _join(edition, ids, notes)
+
+
+def _join(edition: Edition, ids: list[str], notes: list[str]) -> str:
+    credits: list[str] = []
+    for source_id in dict.fromkeys(i for i in ids if i):
+        source = edition.config.source(source_id)
+        credits.append(source.short if source else source_id)
+    known = {_key(credit) for credit in credits}
+    credits += [note for note in dict.fromkeys(notes) if _key(note) not in known]
+    label = edition.labels.get("source", "Source")
+    return f"{label}: {'; '.join(c.rstrip('.') for c in credits)}" if credits else ""
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().rstrip(". ").split())
+
+
+def figures_source(edition: Edition, figures: Any) -> str:
+    """Return the source line of a set of figures."""
+    return _join(edition, [figure.source for figure in figures], [])
+
+
+def collect(edition: Edition, sections: list[Section], shown_figures: list[str]) -> DeckItems:
+    """Return the deck items of *sections*, in order; *shown_figures* are already on a slide."""
+    result = DeckItems()
+    shown: list[tuple[str, frozenset[str], str]] = [("key figures", frozenset(shown_figures), "")] if shown_figures else []
+    kinds: list[str] = []
+    for section in sections:
+        items: list[dict[str, Any]] = []
+        full = section.depth == "full"
+        candidates = _candidates(edition, section)
+        first = True
+        for item in candidates:
+            kind = item["kind"]
+            if not full and kind not in _VISUALS:
+                continue
+            figures = item.pop("figure_set", frozenset())
+            duplicate = _duplicate_of(figures, kind, shown, candidates, item)
+            if duplicate:
+                result.omitted.append(Omission(item["origin"], _describe(item), f"shows the same figures as {duplicate}"))
+                continue
+            if kind == "picture" and not item["src"].lower().endswith(PICTURE_TYPES):
+                suffix = PurePosixPath(item["src"]).suffix or "this"
+                result.omitted.append(Omission(item["origin"], _describe(item), f"a deck cannot show {suffix} pictures (use PNG or JPEG)"))
+                continue
+            if kind == "slide" and not item["bullets"]:
+                result.omitted.append(Omission(item["origin"], _describe(item), "a '::: slides' slide with no text or picture"))
+                continue
+            if figures:
+                shown.append((_describe(item), figures, kind))
+            if not full:
+                item["priority"] = 3
+            elif kind in _VISUALS:
+                item["priority"] = 1 if first and kind not in kinds else 2
+                kinds.append(kind)
+                first = first and kind in ("chart", "keyfigures")  # a table or timeline is the visual
+            else:
+                item["priority"] = 3 if kind == "quote" else 2
+            items.append(item)
+        result.items[section.id] = items
+    return result
+
+
+def _describe(item: dict[str, Any]) -> str:
+    noun = {"keyfigures": "key figures", "slide": "slide", "picture": "picture"}.get(item["kind"], item["kind"])
+    return f"{noun} '{item['title']}'" if item.get("title") else noun
+
+
+def _duplicate_of(figures: frozenset[str], kind: str, shown: list[tuple[str, frozenset[str], str]],
+                  candidates: list[dict[str, Any]], item: dict[str, Any]) -> str:
+    """Return what already shows these figures (or will: a chart beats a table), or ""."""
+    if not figures:
+        return ""
+    for what, other, _kind in shown:
+        if figures <= other or (kind == "table" and other <= figures and _kind == "chart"):
+            return what
+    if kind == "table":
+        for other in candidates:
+            other_set = other.get("figure_set") or frozenset()
+            if other is not item and other["kind"] == "chart" and other_set and (other_set <= figures or figures <= other_set):
+                return _describe(other)
+    return ""
+
+
+def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
+    """Return every item *section* could put in the deck, in the order of its body."""
+    items: list[dict[str, Any]] = []
+    for index, block in enumerate(section.blocks):
+        if block.only == "briefing":
+            continue
+        origin = f"{section.path}:{block.line or 1}"
+        ref = f"{section.id}#{index}"
+        source = section_source(edition, section, (block,))
+        base = {"origin": origin, "ref": ref, "source": source}
+        options = block.options
+        if block.kind == "chart":
+            spec = options["spec"]
+            items.append({**base, "kind": "chart", "title": spec.title, "source": spec.source,
+                          "notes": _notes(section.summary, alt_text(spec)), "figure_set": _figure_set(options, edition)})
+        elif block.kind == "table":
+            spec = options["spec"]
+            items.append({**base, "kind": "table", "title": spec.title, "source": spec.source,
+                          "notes": _notes(section.summary, _table_notes(spec)), "figure_set": _figure_set(options, edition)})
+        elif block.kind == "timeline":
+            events = options["events"]
+            items.append({**base, "kind": "timeline", "title": options["title"], "source": options["source"],
+                          "notes": "\n".join(f"{e.date}: {e.title}. {e.text}" for e in events),
+                          "figure_set": frozenset(f"{e.date} {e.title}" for e in events)})
+        elif block.kind == "keyfigures":
+            figures = options.get("figures_resolved", ())
+            refs = [str(ref) for ref in options.get("figures", [])]
+            items.append({**base, "kind": "keyfigures", "title": str(options.get("title") or f"{section.title} in figures"),
+                          "figures": refs, "source": figures_source(edition, figures),
+                          "notes": _notes(section.summary, "; ".join(f"{edition.figure_caption(f)}: {f.text}" for f in figures)),
+                          "figure_set": frozenset(refs)})
+        elif block.kind == "quote":
+            text = str(options.get("text", ""))
+            items.append({**base, "kind": "quote", "title": section.title, "text": text,
+                          "attribution": str(options.get("attribution", "")),
+                          "notes": _notes(f"{options.get('attribution', '')}:", text)})
+        elif block.kind == "callout":
+            text = str(options.get("text", ""))
+            items.append({**base, "kind": "callout", "title": str(options.get("title") or section.title),
+                          "text": text, "notes": _notes(section.summary, text),
+                          "source": source or section_source(edition, section)})
+        elif block.kind == "slides":
+            for number, extra in enumerate(options.get("slides", [])):
+                title = str(extra.get("title") or section.slide_title)
+                bullets = [str(b) for b in extra.get("bullets", [])]
+                pictures = [Picture(p["src"], p["alt"], p["title"] or p["alt"]) for p in extra.get("images", [])]
+                notes = _notes(title, "\n".join(bullets)) if bullets else ""
+                items.append({**base, "kind": "slide", "title": title, "bullets": bullets,
+                              "notes": notes, "source": section_source(edition, section), "pictures": len(pictures)})
+                for picture in pictures:
+                    items.append(_picture(base, picture, title, section, edition))
+                if not bullets and pictures:
+                    items.pop(-1 - len(pictures))  # the heading titles its picture slide
+        elif block.kind == "html":
+            for number, found in enumerate(pictures_and_tables(block.html)):
+                if isinstance(found, Picture):
+                    items.append(_picture(base, found, "", section, edition))
+                else:
+                    title = found.title or section.title
+                    items.append({**base, "kind": "table", "ref": f"{ref}/{number}", "title": title,
+                                  "source": section_source(edition, section),
+                                  "notes": _notes(section.summary, _table_notes(found))})
+    return items
+
+
+def _picture(base: dict[str, Any], picture: Picture, title: str, section: Section, edition: Edition) -> dict[str, Any]:
+    caption = picture.caption
+    return {**base, "kind": "picture", "title": title or caption or section.title, "src": picture.src,
+            "alt": picture.alt or caption, "caption": caption if caption != (title or caption) else "",
+            "notes": _notes(section.summary, f"Picture: {picture.alt or caption}"),
+            "source": section_source(edition, section)}
+
+
+def markdown_table(section: Section, reference: str) -> TableSpec | None:
+    """Return the Markdown table "n/k" of *section* (block n's k-th picture or table), or None."""
+    index, _, number = reference.partition("/")
+    if not index.isdigit() or not number.isdigit() or int(index) >= len(section.blocks):
+        return None
+    found = pictures_and_tables(section.blocks[int(index)].html)
+    item = found[int(number)] if int(number) < len(found) else None
+    return item if isinstance(item, TableSpec) else None
+
+
+def _figure_set(options: Any, edition: Edition) -> frozenset[str]:
+    name = str(options.get("data", ""))
+    keys = options.get("keys") or (edition.data[name].keys() if name in edition.data else [])
+    refs = {f"{name}.{key}" for key in keys}
+    if options.get("reference"):
+        refs.add(f"{name}.{options['reference']}")
+    return frozenset(refs)
+
+
+def _table_notes(table: TableSpec) -> str:
+    return "; ".join(", ".join(cell for cell in row if cell) for row in table.rows)
+
+
+def _notes(*parts: str) -> str:
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def source_line(edition: Edition) -> str:
+    """Return the source line of the whole edition."""
+    return resolve.source_line([source.id for source in edition.sources], edition.config, False)
