@@ -79,6 +79,7 @@ class BuildResult:
     outputs: list[Output] = field(default_factory=list)
     out_dir: Path = Path("build")
     seconds: float = 0.0
+    omitted: dict[str, str] = field(default_factory=dict)  # audience -> one line: what its deck left out, and why
 
 
 Progress = Callable[[Output], None]
@@ -176,7 +177,10 @@ def build(
     written = [Job(name, fmt, path, results[path][1].key) for name, fmt, path in wanted]
     _write_all(out, written, results, previous, project.root)
     ordered = [results[path][1] for _name, _fmt, path in wanted]
-    return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started)
+    from .plan import omission_summary
+
+    omitted = {job.audience: omission_summary(job.plan) for job in planned if job.plan is not None and job.plan.omitted}
+    return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started, omitted=omitted)
 
 
 def _audiences(project: Project, audiences: Iterable[str] | None) -> list[str]:

@@ -143,6 +143,8 @@ def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     out = Path(result.out_dir)
     summary = f"built {made} output(s)" + (f", {kept} unchanged" if kept else "") + f" in {time.perf_counter() - started:.1f} s -> {out / 'manifest.json'}"
     if interactive:
+        for audience, omitted in result.omitted.items():  # one line per audience, details in `reportgen list`
+            print(f"  {audience} deck left out: {omitted}", file=stderr)
         print(summary, file=stderr)
     else:
         for output in result.outputs:

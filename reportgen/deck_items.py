@@ -78,7 +78,7 @@ def figures_source(edition: Edition, figures: Any) -> str:
 def collect(edition: Edition, sections: list[Section], shown_figures: list[str]) -> DeckItems:
     """Return the deck items of *sections*, in order; *shown_figures* are already on a slide."""
     result = DeckItems()
-    shown: list[tuple[str, frozenset[str], str]] = [("key figures", frozenset(shown_figures), "")] if shown_figures else []
+    shown: list[tuple[str, frozenset[str], str]] = [("the key figures slide", frozenset(shown_figures), "")] if shown_figures else []
     kinds: list[str] = []
     for section in sections:
         items: list[dict[str, Any]] = []

@@ -51,7 +51,7 @@ def describe(project_dir: str | Path) -> str:
             lines.append(f"    {number:>2}. {slide.layout:<12} {slide.title}")
         if plan.omitted:
             lines.append(f"  left out of the deck ({len(plan.omitted)}):")
-            lines.extend(f"    {entry}" for entry in plan.omitted)
+            lines.extend(f"    {what}: {why}" for what, why in plan.omitted)
         lines.append("  templates:")
         master = audience.deck_master or "deck.pptx"
         for template, where in template_origins(edition.template_dirs, project.root, (master,) if master != "deck.pptx" else ()):

@@ -391,7 +391,7 @@ class DeckPlan:
     theme: Theme
     master: Path
     root: Path = Path(".")  # the project folder: pictures are read from it
-    omitted: tuple[str, ...] = ()  # what the plan left out, each "what: why"
+    omitted: tuple[tuple[str, str], ...] = ()  # what the plan left out (with its "path:line") and why
 
 
 DEFAULT_LABELS: Mapping[str, str] = {

@@ -108,15 +108,15 @@ def deck_plan(edition: Edition) -> DeckPlan:
     planned = deck_fill.compose(planned, master)
     limit = edition.audience.deck_max_slides
     kept, dropped = _trim(planned, limit)
-    omitted = [f"{_what(item.slide)}: trimmed for length (deck.max_slides {limit})" for item in dropped]
-    omitted += [f"{o.what} ({o.origin}): {o.why}" for o in items.omitted]
+    omitted = [(_what(item.slide), f"trimmed for length (deck.max_slides {limit})") for item in dropped]
+    omitted += [(f"{o.what} ({o.origin})", o.why) for o in items.omitted]
     shown = {origin for item in kept for origin in item.origins}
     trimmed = {origin for item in dropped for origin in item.origins}
     for section_items in items.items.values():
         for item in section_items:
             if item["origin"] not in shown and item["origin"] not in trimmed:
                 what = deck_items._describe(item)
-                omitted.append(f"{what} ({item['origin']}): not in the deck plan")
+                omitted.append((f"{what} ({item['origin']})", "not in the deck plan"))
                 shown.add(item["origin"])
     config = edition.config
     return DeckPlan(
@@ -140,10 +140,11 @@ def _what(slide: Slide) -> str:
 
 
 def omission_summary(plan: DeckPlan) -> str:
-    """Return one line saying what the deck left out and why, or "" when nothing was."""
-    if not plan.omitted:
-        return ""
-    return f"left out {len(plan.omitted)}: " + "; ".join(plan.omitted)
+    """Return one line saying what the deck left out, grouped by why, or "" when nothing was."""
+    reasons: dict[str, list[str]] = {}
+    for what, why in plan.omitted:
+        reasons.setdefault(why, []).append(what.split(" (", 1)[0])
+    return "; ".join(f"{why}: {', '.join(whats)}" for why, whats in reasons.items())
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ def plan_for(project, audience):
 
 def test_the_plan_template_decides_layouts_and_order(project_copy):
     plan = plan_for(project_copy(), "team")
-    assert [slide.layout for slide in plan.slides] == ["Title", "Key figures", "Bullets", "Bullets", "Chart", "Table", "Closing"]
+    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Bullets", "Two content", "Bullets", "Closing"]
     chart = plan.slides[4].chart
     assert chart.values == (120, 135, 150, 180) and chart.categories == ("Q1", "Q2", "Q3", "Q4")
     assert plan.slides[4].origin.startswith("content/sections/02-sales.md:")
@@ -40,9 +40,10 @@ def test_an_audience_plan_override_changes_that_audience_only(project_copy):
 def test_trimming_drops_the_least_important_slides_last_first_and_keeps_title_and_closing():
     slides = [(Slide(layout=name, title=name), priority) for name, priority in
               [("Title", 1), ("A", 1), ("B", 3), ("C", 2), ("D", 3), ("E", 1), ("Closing", 1)]]
-    kept = [slide.title for slide, _ in _trim(slides, 5)]
-    assert kept == ["Title", "A", "C", "E", "Closing"]
-    assert [slide.title for slide, _ in _trim(slides, 1)] == ["Title", "Closing"]
+    kept, dropped = _trim(slides, 5)
+    assert [slide.title for slide, _ in kept] == ["Title", "A", "C", "E", "Closing"]
+    assert [slide.title for slide, _ in dropped] == ["B", "D"]
+    assert [slide.title for slide, _ in _trim(slides, 1)[0]] == ["Title", "Closing"]
 
 
 def test_a_plan_naming_an_unknown_layout_fails_with_the_masters_layouts(project_copy):
@@ -64,5 +65,5 @@ def test_a_title_too_long_for_any_size_names_the_section_file_and_line(project_c
     section.write_text(section.read_text().replace("slide_title: Sales grew every quarter, to {{ data.sales.q4.text }} in Q4", f"slide_title: {long_title}"))
     result = cli("build", project, "-f", "pptx", "-a", "team", "-o", tmp_path / "out")
     assert result.code == 1
-    assert result.err.startswith("content/sections/01-overview.md:6: error: slide 3: the title does not fit even at 20 pt; shorten it")
+    assert result.err.startswith("content/sections/01-overview.md:6: error: slide 4: the title does not fit even at 20 pt; shorten it")
     assert not (tmp_path / "out" / "team").exists()
