@@ -49,9 +49,11 @@ def section_source(edition: Edition, section: Section, blocks: tuple[Block, ...]
         ids.extend(item.source for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())))
         notes.extend(footnotes(block.html))
     if blocks is section.blocks:
+        said = " ".join((section.slide_title, section.summary, *section.key_points))
         for name, dataset in edition.data.items():
             if f"data.{name}" in section.body:
                 ids.extend(dataset.sources)
+            ids.extend(figure.source for figure in dataset.figures if figure.text in said)
     return _join(edition, ids, notes)
 
 
@@ -184,8 +186,10 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
                 bullets = [str(b) for b in extra.get("bullets", [])]
                 pictures = [Picture(p["src"], p["alt"], p["title"] or p["alt"]) for p in extra.get("images", [])]
                 notes = _notes(title, "\n".join(bullets)) if bullets else ""
+                cited = [str(note) for note in extra.get("footnotes", [])]
+                source = _join(edition, [], cited) if cited else section_source(edition, section)
                 items.append({**base, "kind": "slide", "title": title, "bullets": bullets,
-                              "notes": notes, "source": section_source(edition, section), "pictures": len(pictures)})
+                              "notes": notes, "source": source, "pictures": len(pictures)})
                 for picture in pictures:
                     items.append(_picture(base, picture, title, section, edition))
                 if not bullets and pictures:

@@ -297,7 +297,9 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
-        text = _plain(walker.md.renderer.renderInline(token.children or [], walker.md.options, walker.env))
+        rendered = walker.md.renderer.renderInline(token.children or [], walker.md.options, walker.env)
+        text = _plain(rendered)
+        notes = [_plain(note) for note in re.findall(r'<span class="footnote">(.*?)</span>', rendered, re.S)]
         previous = tokens[index - 1] if index else None
         if previous is not None and previous.type == "heading_open":
             current = {"title": text, "bullets": []}
@@ -308,6 +310,8 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
             slides.append(current)
         if text:
             current["bullets"].append(text)
+        if notes:  # a footnote called on the slide: its source line names it
+            current.setdefault("footnotes", []).extend(notes)
         for child in token.children or []:
             if child.type == "image":  # a picture slide in decks (see plan.py)
                 current.setdefault("images", []).append(

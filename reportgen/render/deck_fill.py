@@ -19,10 +19,11 @@ from pptx.slide import SlideLayout
 from reportgen.model import Planned, Slide
 from reportgen.render import deck_pages
 from reportgen.resources import MAX_MASTER_BYTES, read_file
-from reportgen.textfit import block_height
+from reportgen.textfit import TextStyle, block_height
 
 THIN = deck_pages.THIN
 PAIRS = "Two content"
+STATEMENT = "Section"  # a callout on its own: a statement slide, as the ask
 _STOP = {"a", "an", "the", "of", "in", "on", "and", "to", "for", "by", "is", "are", "with", "its", "at", "as"}
 
 
@@ -104,6 +105,8 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
             result.append(replace(item, slide=_with_lead(slide, geometry)))
         elif slide.role == "callout" and result and _can_join_visual(result[-1], item):
             result[-1] = _callout_beside(result[-1], item)
+        elif slide.role == "callout":
+            result.append(replace(item, slide=_statement(slide, geometry)))
         else:
             result.append(item)
         index += 1
@@ -162,6 +165,8 @@ def _pair(points: Planned, visual: Planned, geometry: Geometry) -> Planned | Non
     }
     source = _sources(left.source, other.source)
     slide = replace(left, layout=PAIRS, bullets=bullets, source=source, **fields)
+    if geometry.text_fill(PAIRS, list(bullets)) < THIN:
+        slide = _with_lead(slide, geometry)
     return Planned(slide, min(points.priority, visual.priority), (*points.origins, *visual.origins))
 
 
@@ -217,10 +222,25 @@ def _sources(first: str, second: str) -> str:
     return f"{label}: {'; '.join(seen)}"
 
 
+def _statement(slide: Slide, geometry: Geometry) -> Slide:
+    """Set a callout on its own as a statement slide (its title, its text large), when it fits."""
+    layout = geometry.layouts.get(STATEMENT)
+    box = deck_pages.layout_placeholder(layout, 1) if layout is not None else None
+    if box is None:
+        return slide
+    area = deck_pages.text_area(box)
+    _largest, smallest = deck_pages.text_sizes(STATEMENT, "text")
+    texts = deck_pages.paragraphs(slide.callout)
+    if block_height(texts, area.w, TextStyle(smallest, space_before=smallest / 2)) > area.h:
+        return slide
+    return replace(slide, layout=STATEMENT, title=slide.callout_title or slide.title, text=slide.callout,
+                   callout="", callout_title="")
+
+
 def _with_lead(slide: Slide, geometry: Geometry) -> Slide:
     """Open a thin list with the section's summary, unless it says what the title says."""
     lead = " ".join(slide.lead.split())
-    if not lead or slide.text or _repeats(lead, slide.title):
+    if not lead or slide.text or _overlap(lead, slide.title) >= 0.6:
         return slide
     filled = replace(slide, text=lead)
     return filled if geometry.fits(slide.layout, [lead, *deck_pages.clean(slide.bullets)]) else slide
@@ -234,6 +254,12 @@ def _repeats(text: str, title: str) -> bool:
     """Return whether *text* says nothing its *title* does not (its words are the title's)."""
     words = {w.strip(".,") for w in _words(text)}
     return bool(words) and words <= {w.strip(".,") for w in _words(title)}
+
+
+def _overlap(text: str, title: str) -> float:
+    """Return the share of *text*'s words that its *title* has too."""
+    words = {w.strip(".,") for w in _words(text)}
+    return len(words & {w.strip(".,") for w in _words(title)}) / len(words) if words else 1.0
 
 
 def _fold(slide: Slide) -> Slide:

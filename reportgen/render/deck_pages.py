@@ -33,7 +33,7 @@ BODY_SIZES = {"Agenda": (22, 18), "Two content": (18, 16), "Closing": (14, 11)}
 DEFAULT_BODY_SIZES = (20, 18)
 MAX_BULLETS = {"Bullets": 6, "Two content": 6, "Agenda": 8}
 THIN = 0.5  # share of its box below which a list of bullets looks thin
-SHORT_LIST_SIZES = (24, 22)  # a thin list on its own is set larger, the largest that fits
+SHORT_LIST_SIZES = (26, 24, 22)  # a thin list on its own is set larger, the largest that fits
 # Which placeholder idx holds which text, for layouts that differ from "bullets in idx 1".
 TEXT_PLACES = {
     "Title": {"subtitle": 1, "text": 2},
