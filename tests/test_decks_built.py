@@ -77,10 +77,15 @@ def test_bullet_slides_keep_to_six_bullets(deck):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not on PATH")
 def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page_and_none_overlapping(deck, tmp_path):
     path, prs = deck
+    assert_renders_cleanly(path, len(prs.slides), tmp_path)
+
+
+def assert_renders_cleanly(path, slides: int, tmp_path) -> None:
+    """Assert LibreOffice renders the deck at *path* one page a slide, no word off-slide or overlapping."""
     pdf = libreoffice_pdf(path, tmp_path)
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
-    assert len(pages) == len(prs.slides)
+    assert len(pages) == slides
     for number, (width, height, body) in enumerate(pages, start=1):
         words = [(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in
                  re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', body)]

@@ -165,7 +165,7 @@ def _pair(points: Planned, visual: Planned, geometry: Geometry) -> Planned | Non
     }
     source = _sources(left.source, other.source)
     slide = replace(left, layout=PAIRS, bullets=bullets, source=source, **fields)
-    if geometry.text_fill(PAIRS, list(bullets)) < THIN:
+    if geometry.text_fill(PAIRS, list(bullets)) < THIN and _without_figures((slide.lead, "-"), other.figures)[0] == slide.lead:
         slide = _with_lead(slide, geometry)
     return Planned(slide, min(points.priority, visual.priority), (*points.origins, *visual.origins))
 

@@ -33,7 +33,7 @@ BODY_SIZES = {"Agenda": (22, 18), "Two content": (18, 16), "Closing": (14, 11)}
 DEFAULT_BODY_SIZES = (20, 18)
 MAX_BULLETS = {"Bullets": 6, "Two content": 6, "Agenda": 8}
 THIN = 0.5  # share of its box below which a list of bullets looks thin
-SHORT_LIST_SIZES = (26, 24, 22)  # a thin list on its own is set larger, the largest that fits
+SHORT_LIST_SIZES = (28, 26, 24, 22)  # a thin list on its own is set larger, the largest that fits
 # Which placeholder idx holds which text, for layouts that differ from "bullets in idx 1".
 TEXT_PLACES = {
     "Title": {"subtitle": 1, "text": 2},
@@ -222,7 +222,7 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
 def _short_list_size(box: tuple[list[str], Region, int], size: float) -> float:
     """Return a larger size for a short list that would leave most of its box empty."""
     items, area, indent = box
-    if block_height(items, area.w, bullet_style(size, indent)) >= THIN * area.h:
+    if block_height(items, area.w, bullet_style(size, indent)) >= (THIN + 0.05) * area.h:  # clear of half
         return size
     for larger in SHORT_LIST_SIZES:
         if larger > size and block_height(items, area.w, bullet_style(larger, indent)) <= area.h:
