@@ -78,10 +78,15 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
         return _unique_notes(planned)
     geometry = geometry_of(master)
     slides = [replace(item, slide=_fold(item.slide)) for item in planned]
-    for index in range(1, len(slides)):  # a list right after key figures need not restate them
-        before, item = slides[index - 1].slide, slides[index].slide
-        if item.role == "points" and before.figures and before.layout != PAIRS:
-            slides[index] = replace(slides[index], slide=replace(item, bullets=_without_figures(item.bullets, before.figures)))
+    shown: tuple = ()  # the figures of a key-figures slide: the next list need not restate them
+    for index, planned_slide in enumerate(slides):
+        item = planned_slide.slide
+        if item.role == "visual" and item.figures and item.layout != PAIRS:
+            shown = item.figures
+        elif item.role == "points":
+            if shown:
+                slides[index] = replace(planned_slide, slide=replace(item, bullets=_without_figures(item.bullets, shown)))
+            shown = ()
     result: list[Planned] = []
     index = 0
     while index < len(slides):
