@@ -22,10 +22,12 @@ def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, pro
     assert result.code == 0
     board = result.out.split("\nboard: ")[1].split("\nteam: ")[0]
     assert "sales                  key_points  Sales by quarter" in board
-    assert "Chart        Sales rose every quarter" in board
+    assert " 5. Section      Our recommendation" in board
+    assert "  left out of the deck (2):\n    slide 'Each quarter beat the one before' (content/sections/02-sales.md:6): trimmed for length (deck.max_slides 6)" in board
     assert "audience.css         templates/board/audience.css" in board
     team = result.out.split("\nteam: ")[1]
-    assert "Table        Sales by quarter" in team
+    assert "Two content  Each quarter beat the one before" in team
+    assert "table 'Sales by quarter' (content/sections/02-sales.md:19): shows the same figures as chart 'Sales rose every quarter'" in team
     assert "audience.css" not in team
 
 
