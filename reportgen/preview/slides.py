@@ -72,6 +72,12 @@ def _body(slide: Slide, theme: Theme) -> str:
         parts.append(f'<div class="slide-columns n{len(columns)}">{"".join(columns)}</div>')
     if slide.text:
         parts.append(f'<p class="slide-text">{escape(slide.text)}</p>')
+    if slide.callout:
+        title = f"<strong>{escape(slide.callout_title)}</strong>" if slide.callout_title else ""
+        parts.append(f'<aside class="slide-callout">{title}<p>{escape(slide.callout)}</p></aside>')
+    if slide.image:  # the preview names the picture; the deck shows it
+        caption = escape(slide.caption or slide.alt)
+        parts.append(f'<p class="slide-picture" role="img" aria-label="{escape(slide.alt)}">Picture: {caption}</p>')
     return "".join(parts)
 
 
