@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import graphlib
 import io
 import math
 import operator
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ErrorCollector, ReportgenError
-from .model import Dataset, Event, Figure
+from .glyphs import check_drawable
+from .model import Dataset, Event, Figure, date_problem
+from .resources import clip
 from .typography import smart_quotes
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
@@ -30,6 +33,7 @@ def load_dataset(path: Path, shown: str, errors: ErrorCollector) -> Dataset | No
         return None
     try:
         text = read_text(path, shown)
+        check_drawable(text, shown)
         if path.suffix.lower() == ".csv":
             return _load_csv(text, name, shown, errors)
         return _load_yaml(text, name, shown, errors)
@@ -168,32 +172,31 @@ def _figures(
             continue
         number = _number(raw)
         if number is None:
-            errors.add(f"figure '{key}': value {raw!r} is not a number", shown, line)
+            errors.add(f"figure '{key}': value {_clipped(raw)} is not a number", shown, line)
+            continue
+        if not _in_range(number):
+            errors.add(f"figure '{key}': value {_clipped(raw)} is out of range (at most ±{MAX_FIGURE:,.0f})", shown, line)
             continue
         values[key] = number
-    # Derived figures may build on each other: evaluate until nothing changes.
-    while pending:
-        progress = False
-        for item in list(pending):
-            row, line, key = item
-            expression = parsed[key]["derived"]
-            try:
-                result = evaluate(expression, values)
-            except _NotYet:
-                continue
-            except ReportgenError as error:
-                errors.add(f"figure '{key}': {error.message}", shown, line)
-            else:
-                values[key] = result
-            pending.remove(item)
-            progress = True
-        if not progress:
-            for _row, line, key in pending:
-                try:
-                    evaluate(parsed[key]["derived"], values, strict=True)
-                except ReportgenError as error:
-                    errors.add(f"figure '{key}': {error.message}", shown, line)
-            break
+    # Derived figures may build on each other: evaluate them in the order of their references.
+    expressions = {key: parsed[key]["derived"] for _row, _line, key in pending}
+    lines = {key: line for _row, line, key in pending}
+    try:
+        order = list(graphlib.TopologicalSorter({key: references(text) & expressions.keys() for key, text in expressions.items()}).static_order())
+    except graphlib.CycleError as error:
+        cycle = error.args[1]
+        errors.add(f"derived figures refer to each other in a cycle: {' → '.join(cycle)}", shown, lines[cycle[0]])
+        return ()
+    failed: set[str] = set()
+    for key in order:
+        if references(expressions[key]) & failed:
+            failed.add(key)  # its own error names the figure that failed first
+            continue
+        try:
+            values[key] = evaluate(expressions[key], values)
+        except ReportgenError as error:
+            errors.add(f"figure '{key}': {error.message}", shown, lines[key])
+            failed.add(key)
     return tuple(Figure(value=values[key], **fields) for key, fields in parsed.items() if key in values)
 
 
@@ -211,6 +214,9 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
         if len(date) < 4 or not date[:4].isdigit():
             errors.add(f"event date {date!r} must start with a four-digit year (1992, 2021-10)", shown, item.line)
             continue
+        if date_problem(date):
+            errors.add(f"event {date_problem(date)}", shown, item.line)
+            continue
         source = str(item.get("source") or defaults.get("source") or "").strip()
         if not source:
             errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
@@ -227,21 +233,44 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
     return tuple(sorted(events, key=lambda event: event.date))
 
 
+MAX_FIGURE = 1e15  # the largest magnitude a figure may have (a quadrillion: no report needs more)
+
+
 def _number(raw: Any) -> float | None:
+    """Return *raw* (a YAML number or CSV text such as "1,250.5") as a float, or None if it is none."""
     if isinstance(raw, bool):
         return None
+    text = str(raw if raw is not None else "").strip().replace(",", "")
+    if isinstance(raw, int) and raw.bit_length() > 128:
+        return math.inf
     if isinstance(raw, (int, float)):
-        return float(raw) if math.isfinite(raw) else None
-    text = str(raw or "").strip().replace(",", "")
+        text = repr(raw)
+    if len(text) > 40:  # longer than any figure: float() of it would round or overflow
+        return math.inf
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+    return value if not math.isnan(value) else None
 
 
-class _NotYet(Exception):
-    """A derived figure refers to another derived figure not computed yet."""
+def _in_range(value: float) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_FIGURE
+
+
+def _clipped(raw: Any) -> str:
+    text = repr(raw) if isinstance(raw, str) else str(raw)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def references(expression: str) -> set[str]:
+    """Return the names of the figures a derived *expression* uses (none if it does not parse)."""
+    try:
+        tree = ast.parse(expression, mode="eval") if len(expression) <= 500 else None
+    except (SyntaxError, ValueError):
+        return set()
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} if tree else set()
+    return names - {"round"}
 
 
 _OPERATORS: dict[type, Callable[..., float]] = {
@@ -254,31 +283,40 @@ _OPERATORS: dict[type, Callable[..., float]] = {
 }
 
 
-def evaluate(expression: str, values: dict[str, float], strict: bool = False) -> float:
-    """Evaluate a derived-figure *expression* over *values*: + - * / ( ), numbers, round()."""
+MAX_ROUND_DIGITS = 15
+
+
+def evaluate(expression: str, values: dict[str, float]) -> float:
+    """Evaluate a derived-figure *expression* over *values*: + - * / ( ), numbers, round().
+
+    Numbers in it, round()'s digits (at most ±15) and the result (at most ±MAX_FIGURE) are
+    checked for range as well as the syntax.
+    """
     if len(expression) > 500:
         raise ReportgenError("derived expression is too long (limit 500 characters)")
+    shown = repr(clip(expression, 60))
     try:
         tree = ast.parse(expression, mode="eval")
-    except SyntaxError:
-        raise ReportgenError(f"derived expression {expression!r} is not valid arithmetic") from None
+    except (SyntaxError, ValueError):
+        raise ReportgenError(f"derived expression {shown} is not valid arithmetic") from None
 
     def walk(node: ast.AST) -> float:
         if isinstance(node, ast.Expression):
             return walk(node.body)
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return float(node.value)
+            number = _number(node.value)
+            if number is None or not _in_range(number):
+                raise ReportgenError(f"derived expression {shown}: the number {_clipped(node.value)} is out of range (at most ±{MAX_FIGURE:,.0f})")
+            return number
         if isinstance(node, ast.Name):
             if node.id in values:
                 return values[node.id]
-            if strict:
-                known = ", ".join(sorted(values)) or "none"
-                raise ReportgenError(f"derived expression refers to unknown figure '{node.id}' (known: {known})")
-            raise _NotYet
+            known = ", ".join(sorted(values)) or "none"
+            raise ReportgenError(f"derived expression refers to unknown figure '{node.id}' (known: {known})")
         if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
             left, right = walk(node.left), walk(node.right)
             if isinstance(node.op, ast.Div) and right == 0:
-                raise ReportgenError(f"derived expression {expression!r} divides by zero")
+                raise ReportgenError(f"derived expression {shown} divides by zero")
             return _OPERATORS[type(node.op)](left, right)
         if isinstance(node, ast.UnaryOp) and type(node.op) in _OPERATORS:
             return _OPERATORS[type(node.op)](walk(node.operand))
@@ -290,12 +328,19 @@ def evaluate(expression: str, values: dict[str, float], strict: bool = False) ->
             and 1 <= len(node.args) <= 2
         ):
             args = [walk(arg) for arg in node.args]
-            return float(round(args[0], int(args[1]) if len(args) > 1 else 0))
+            digits = args[1] if len(args) > 1 else 0
+            if not (math.isfinite(digits) and abs(digits) <= MAX_ROUND_DIGITS and digits == int(digits)):
+                raise ReportgenError(
+                    f"derived expression {shown}: round() takes a whole number of digits from -{MAX_ROUND_DIGITS} to {MAX_ROUND_DIGITS}"
+                )
+            return float(round(args[0], int(digits))) if math.isfinite(args[0]) else args[0]
         raise ReportgenError(
-            f"derived expression {expression!r} may use only figures, numbers, + - * / ( ) and round()"
+            f"derived expression {shown} may use only figures, numbers, + - * / ( ) and round()"
         )
 
     result = walk(tree)
     if not math.isfinite(result):
-        raise ReportgenError(f"derived expression {expression!r} does not give a finite number")
+        raise ReportgenError(f"derived expression {shown} does not give a finite number")
+    if abs(result) > MAX_FIGURE:
+        raise ReportgenError(f"derived expression {shown} gives {result:.3g}, out of range (at most ±{MAX_FIGURE:,.0f})")
     return result

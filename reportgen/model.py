@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,8 +277,29 @@ _MONTHS = (
 )
 
 
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def date_problem(text: str) -> str | None:
+    """Return why *text* is not a calendar date written 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or None.
+
+    Text that does not look like such a date at all ('September 2024') is left to the caller.
+    """
+    match = _ISO_DATE.fullmatch(str(text).strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError as error:
+        return f"date '{text}' is not a calendar date ({error})"
+    return None
+
+
 def format_date(text: str) -> str:
     """Return an ISO date ('2024-09-20', '2024-06', '1992') in words: '20 September 2024'."""
+    if date_problem(text):
+        return str(text)
     parts = str(text).split("-")
     try:
         if len(parts) == 3:

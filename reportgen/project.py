@@ -8,7 +8,8 @@ from typing import Any
 
 from .data import load_dataset
 from .errors import ErrorCollector, ReportgenError
-from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme
+from .glyphs import check_drawable
+from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme, date_problem
 from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
@@ -66,7 +67,10 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def _read(root: Path, path: Path) -> str:
-    return read_text(path, _shown(root, path), [root], MAX_FILE_BYTES)
+    shown = _shown(root, path)
+    text = read_text(path, shown, [root], MAX_FILE_BYTES)
+    check_drawable(text, shown)
+    return text
 
 
 def _folder_files(root: Path, folder: Path, errors: ErrorCollector, recursive: bool = False) -> list[Path]:
@@ -121,11 +125,15 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
             errors.add("each source needs an 'id' and a 'title'", shown, getattr(item, "line", None) or document.line_of("sources"))
             continue
         check_keys(item, SOURCE_FIELDS, shown, errors, "a source")
+        if date_problem(str(item.get("date") or "")):
+            errors.add(f"source '{item['id']}': {date_problem(str(item['date']))}", shown, item.line_of("date"))
         sources.append(Source(**{key: str(item.get(key) or "") for key in SOURCE_FIELDS}))
     ids = [source.id for source in sources]
     for source_id in {i for i in ids if ids.count(i) > 1}:
         errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
     line = document.line_of
+    if date_problem(str(document.get("date") or "")):
+        errors.add(f"'date': {date_problem(str(document['date']))}", shown, line("date"))
     output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
     if not _FILE_NAME.fullmatch(output_name):
         errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))

@@ -92,6 +92,43 @@ def _construct_timestamp_as_text(loader: _Loader, node: yaml.ScalarNode) -> str:
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
+MAX_INT_DIGITS = 30  # no figure, order or count in a report needs more
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    digits = sum(char.isdigit() for char in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a whole number of {digits:,} digits (limit {MAX_INT_DIGITS})", node.start_mark
+        )
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _construct_str(loader: Any, node: yaml.ScalarNode) -> str:
+    return whole_characters(loader.construct_scalar(node), node.start_mark)
+
+
+def whole_characters(text: str, mark: Any = None) -> str:
+    """Return *text* with UTF-16 surrogate pairs ("\\ud83d\\ude00", as JSON writes an emoji) joined.
+
+    A lone surrogate is no character at all and cannot be written to a PDF or a deck: it is
+    an error (at *mark*, a YAML position).
+    """
+    if not any("\ud800" <= char <= "\udfff" for char in text):
+        return text
+    encoded = text.encode("utf-16-le", "surrogatepass")
+    try:
+        return encoded.decode("utf-16-le")
+    except UnicodeDecodeError as error:
+        lone = int.from_bytes(encoded[error.start : error.start + 2], "little")
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a lone surrogate U+{lone:04X} is not a character (write the character itself)", mark
+        ) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
 try:
     from yaml.cyaml import CParser
 except ImportError:  # PyYAML built without libyaml
@@ -120,6 +157,8 @@ if CParser is not None:
 
     _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
     _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+    _FastLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _FastLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def _load(text: str) -> Any:

@@ -142,7 +142,9 @@ CASES = [
     Case("csv-unknown-source", [replace(CSV, "q3,Q3,2025,150,USD thousand,ledger", "q3,Q3,2025,150,USD thousand,ledgr")],
          "content/data/sales.csv:4: error: unknown source 'ledgr' (known: ledger)"),
     Case("csv-derived-not-finite", [replace(CSV, "round((q4 / q3 - 1) * 100)", "q4 * 1e308 * 10")],
-         "content/data/sales.csv:6: error: figure 'growth': derived expression 'q4 * 1e308 * 10' does not give a finite number"),
+         "content/data/sales.csv:6: error: figure 'growth': derived expression 'q4 * 1e308 * 10': the number 1e+308 is out of range (at most ±1,000,000,000,000,000)"),
+    Case("csv-derived-overflows", [replace(CSV, "round((q4 / q3 - 1) * 100)", "q4" + " * 1e15" * 21)],
+         "content/data/sales.csv:6: error: figure 'growth': derived expression 'q4 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 * 1e15 …' does not give a finite number"),
     # Wrong value types
     Case("order-not-a-number", [replace(S1, "order: 10", "order: ten")],
          "content/sections/01-overview.md:3: error: 'order' must be a whole number, not 'ten'"),
