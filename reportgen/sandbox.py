@@ -8,11 +8,13 @@ import os
 import posixpath
 import re
 import string
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 MAX_RENDERED_CHARS = 5_000_000  # the text one render may produce
@@ -22,8 +24,9 @@ MAX_WIDTH = 1_000  # a padding width, indent or format width
 MAX_EXPONENT = 100
 MAX_INT_BITS = 10_000  # about 3,000 digits
 MAX_TEMPLATE_BYTES = 5_000_000
+MAX_RENDER_SECONDS = 20.0  # processor time of one render: CPU-bound loops stop here
 
-_steps: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("reportgen_steps", default=None)
+_steps: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("reportgen_steps", default=None)
 
 
 class LimitExceeded(SecurityError):
@@ -38,11 +41,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
     filters and string methods that could build a huge string check its size first.
     """
 
-    intercepted_binops = frozenset(["*", "**", "%"])
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters["_counted"] = _counted
+        self.filters["_sized"] = _sized
         for name, check in _FILTER_CHECKS.items():
             self.filters[name] = _checked(self.filters[name], check)
         self.globals["lipsum"] = _checked(self.globals["lipsum"], _check_lipsum)
@@ -52,7 +56,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         tree = super()._parse(source, name, filename)
         for loop in tree.find_all(nodes.For):
             loop.iter = nodes.Filter(loop.iter, "_counted", [], [], None, None, lineno=loop.iter.lineno)
-        return tree
+        # "a ~ b" joins strings without an operator call: check the size of what it built.
+        return _SizeConcat().visit(tree)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         _spend()
@@ -73,6 +78,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
                     raise LimitExceeded(f"a repeated string or list longer than {MAX_STRING:,}")
         if operator == "%" and isinstance(left, str):
             _check_percent_format(left)
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            if len(left) + len(right) > MAX_STRING:
+                raise LimitExceeded(f"a joined string or list longer than {MAX_STRING:,}")
         return super().call_binop(context, operator, left, right)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -90,9 +98,17 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return checked
 
 
+class _SizeConcat(NodeTransformer):
+    """Wrap every "~" join in the _sized filter, so the string it builds is checked."""
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:  # noqa: N802 — Jinja's visitor naming
+        self.generic_visit(node)
+        return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
+
+
 def render(template: jinja2.Template, context: Any) -> str:
     """Render *template* with a fresh work budget, stopping once its text grows too large."""
-    token = _steps.set([0])
+    token = _steps.set([0, time.process_time() + MAX_RENDER_SECONDS])
     try:
         parts, size = [], 0
         for part in template.generate(context):
@@ -111,6 +127,14 @@ def _spend() -> None:
         steps[0] += 1
         if steps[0] > MAX_STEPS:
             raise LimitExceeded(f"more than {MAX_STEPS:,} loop steps and calls")
+        if steps[0] % 64 == 0 and time.process_time() > steps[1]:
+            raise LimitExceeded(f"more than {MAX_RENDER_SECONDS:g} seconds of processor time")
+
+
+def _sized(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_STRING:
+        raise LimitExceeded(f"a joined string or list longer than {MAX_STRING:,}")
+    return value
 
 
 def _counted(iterable: Iterable[Any]) -> Iterator[Any]:
