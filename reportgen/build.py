@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -15,7 +16,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .errors import ErrorCollector, ReportgenError
@@ -143,6 +144,16 @@ def build(
     names = _audiences(project, audiences)
     formats = _formats(formats)
     out = Path(out_dir) if out_dir is not None else project.root / "build"
+    check_out_dir(out)
+    with output_lock(out):
+        return _build_locked(project, names, formats, out, jobs, progress, force, started)
+
+
+def _build_locked(
+    project: Project, names: list[str], formats: list[str], out: Path, jobs: int | None, progress: Progress | None, force: bool, started: float
+) -> BuildResult:
+    """Build into *out*, which this process holds the lock of (see output_lock())."""
+    remove_stale_temporaries(out)
     previous = _previous_outputs(out)  # with --force too: the manifest keeps the outputs not built now
     reusable = {} if force else previous
     sources = Sources(project.root, out)
@@ -162,7 +173,6 @@ def build(
         planned = _plan_while_importing(project, stale, formats)
     else:
         planned = plan_jobs(project, stale, formats)
-    check_out_dir(out)
     todo = []
     for job in planned:
         if job.path in results:
@@ -332,11 +342,18 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
                 staged.extend(_stage_html_assets(target.parent, root, results[job.path][1].assets))
             if data is not None:
                 staged.append((_stage(target, data), target))
-        entries = {path: entry for path, entry in previous.items() if (out / path).is_file()}
+        kept = {path: entry for path, entry in previous.items() if (out / path).is_file()}
+        replaced = {str(target.relative_to(out)) for _temporary, target in staged}
+        entries = {path: entry for path, entry in kept.items() if path not in replaced}
+        # While outputs move into place the manifest lists only those that stay as they are,
+        # so that a build killed halfway leaves a manifest true of every file it lists.
+        interim = _stage(out / MANIFEST, _manifest_bytes(entries)) if replaced & kept.keys() else None
         for job in planned:
             entries[job.path] = results[job.path][1].manifest_entry()
-        manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["format"]))}
-        staged.append((_stage(out / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode("utf-8")), out / MANIFEST))
+        final = _stage(out / MANIFEST, _manifest_bytes(entries))
+        if interim is not None:
+            staged.insert(0, (interim, out / MANIFEST))
+        staged.append((final, out / MANIFEST))
         for temporary, target in staged:
             os.replace(temporary, target)
     except OSError as error:
@@ -345,6 +362,68 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
     finally:
         for temporary, _target in staged:
             temporary.unlink(missing_ok=True)  # only those not moved into place
+
+
+def _manifest_bytes(entries: dict[str, dict]) -> bytes:
+    manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["format"], e["path"]))}
+    return (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+
+
+LOCK_WAIT_SECONDS = 300.0
+_TEMPORARY = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # what _stage() names its files
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder *out* for this build: another build into it waits (or, after
+    LOCK_WAIT_SECONDS, stops with an error), so two never write one folder at once.
+
+    The lock is the folder's own (flock), so no lock file is left behind; a folder made
+    for the lock is removed again if the build writes nothing into it.
+    """
+    made = [folder for folder in (out, *out.absolute().parents) if not folder.exists()]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = os.open(out, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise ReportgenError(f"cannot write output: {error.strerror or error}", out) from None
+    try:
+        _wait_for_lock(handle, out)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+        for folder in made:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # not empty: the build wrote into it
+
+
+def _wait_for_lock(handle: int, out: Path) -> None:
+    try:
+        import fcntl
+    except ImportError:  # not on this platform: builds are not serialised
+        return
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise ReportgenError(
+                    f"another build is writing this output folder (waited {LOCK_WAIT_SECONDS:.0f} s); try again when it has finished", out
+                ) from None
+            time.sleep(0.1)
+
+
+def remove_stale_temporaries(out: Path) -> None:
+    """Remove the temporary files a killed build left in *out* (call it holding the lock)."""
+    for parent, folders, files in os.walk(out):
+        folders[:] = [name for name in folders if not name.startswith(".")]  # .preview is the preview's own
+        for name in files:
+            if _TEMPORARY.fullmatch(name):
+                Path(parent, name).unlink(missing_ok=True)
 
 
 def check_out_dir(out: Path) -> None:

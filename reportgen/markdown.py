@@ -85,6 +85,7 @@ def parse_body(text: str, path: str, first_line: int, audience: str, root: Path 
     return tuple(walker.blocks(tokens, only=""))
 
 
+MAX_TABLE_COLUMNS = 10  # what the text column holds at the smallest type a table is set in
 _ALLOWED_ATTRIBUTES = {"id", "class", "href", "title", "src", "alt", "start", "width", "height"}
 _ALIGN = re.compile(r"text-align:(left|right|center)")
 
@@ -97,9 +98,15 @@ def check_links(tokens: list[Token], root: Path | None, path: str, first_line: i
     attributes (no ``rel=attachment``, no ``style`` with a ``url()``).
     """
     line: int | None = first_line
+    cells = 0
     for block in tokens:
         if block.map:
             line = block.map[0] + first_line
+        cells = 0 if block.type == "tr_open" else cells + (block.type in ("th_open", "td_open"))
+        if block.type == "tr_close" and cells > MAX_TABLE_COLUMNS:
+            raise ReportgenError(
+                f"a table of {cells:,} columns does not fit the page (at most {MAX_TABLE_COLUMNS}; split it into narrower tables)", path, line
+            )
         for token in [block, *(block.children or [])]:
             for name, value in (token.attrs or {}).items():
                 if name not in _ALLOWED_ATTRIBUTES and not (name == "style" and _ALIGN.fullmatch(str(value))):

@@ -94,7 +94,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
 
     master_name = edition.audience.deck_master or "deck.pptx"
     master = find_file(list(edition.template_dirs), master_name, edition.audience.path, MAX_MASTER_BYTES)
-    _check_master(master, master_name, edition.audience.path)
+    master_data = _check_master(master, master_name, edition.audience.path)
     main_sections = [section for section in edition.sections if section.depth != "summary"]
     items = deck_items.collect(edition, main_sections, [_figure_ref(edition, f) for f in edition.key_figures])
     env = template_environment(edition.template_dirs)
@@ -118,6 +118,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
                 what = deck_items._describe(item)
                 omitted.append((f"{what} ({item['origin']})", "not in the deck plan"))
                 shown.add(item["origin"])
+    _check_layouts(master, master_data, master_name, edition.audience.path, [item.slide for item in kept])
     config = edition.config
     return DeckPlan(
         slides=tuple(item.slide for item in kept),
@@ -187,10 +188,20 @@ def _shown(edition: Edition, path: Path) -> str:
         return str(path)
 
 
-def _check_master(master: Path, name: str, referrer: str) -> None:
-    """Refuse a deck master that is not a PowerPoint file in budget, before anything is rendered."""
+def _check_master(master: Path, name: str, referrer: str) -> bytes:
+    """Return the deck master's bytes; refuse one that is not a PowerPoint file in budget,
+    before anything is rendered."""
     data = read_file(master, [master], referrer, MAX_MASTER_BYTES, subject=f"deck master '{name}'")
     check_package(data, f"deck master '{name}'", referrer)
+    return data
+
+
+def _check_layouts(master: Path, data: bytes, name: str, referrer: str, slides: list[Slide]) -> None:
+    """Refuse a user's master that lacks a layout or placeholder the slides need (the built-in one has them)."""
+    if not master.is_relative_to(PACKAGE_TEMPLATES.resolve()):
+        from .render.deck import check_master_layouts
+
+        check_master_layouts(data, slides, name, referrer)
 
 
 def _template_origin(edition: Edition) -> str:

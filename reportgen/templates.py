@@ -183,8 +183,7 @@ def _render(template: jinja2.Template, context: Mapping[str, Any], path: str, fi
     except ReportgenError:
         raise
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, KeyError, IndexError) as error:
-        where, line = _template_position(path, first_line)
-        raise ReportgenError(f"template error: {error}", where, line) from None
+        raise ReportgenError(*_with_directive(f"template error: {error}", _template_position(path, first_line))) from None
     return output
 
 
@@ -200,6 +199,31 @@ def _template_position(path: str, first_line: int) -> tuple[str, int | None]:
             found = (_short(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def _with_directive(message: str, where: tuple[str, int | None]) -> tuple[str, str, int | None]:
+    """Return (message, path, line) naming the user's directive when *where* is a built-in template.
+
+    A built-in block template (a chart, a table) fails on what a section's directive asked
+    for: the error names that section file and line, and says which template stopped.
+    """
+    path, line = where
+    if not path.startswith("built-in:"):
+        return message, path, line
+    from .model import Block, Section
+
+    block = section = None
+    tb = sys.exc_info()[2]
+    while tb is not None:  # the innermost section and block being rendered
+        for value in list(tb.tb_frame.f_locals.values()):
+            if isinstance(value, Block):
+                block = value
+            elif isinstance(value, Section):
+                section = value
+        tb = tb.tb_next
+    if block is None or section is None:
+        return message, path, line
+    return f"{message} (in the {block.kind} directive; {path}:{line})", section.path, block.line
 
 
 def _short(filename: str) -> str:

@@ -64,6 +64,34 @@ def render_deck(plan: DeckPlan) -> bytes:
     return save_deterministic(prs, created, {"docProps/app.xml": app})
 
 
+def check_master_layouts(data: bytes, slides: Sequence[Slide], name: str, referrer: str) -> None:
+    """Raise an error unless the master *data* has every layout *slides* use, each with the
+    placeholders their text needs (title, body, …): a text with no placeholder would be dropped.
+
+    *name* is the master's name in messages; *referrer* the file that chose it.
+    """
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as error:  # python-pptx raises several types for unreadable files
+        raise ReportgenError(f"cannot open the deck master '{name}': {error}", referrer) from None
+    layouts = _layouts_by_name(prs)
+    checked: set[str] = set()
+    for slide in slides:
+        layout = layouts.get(slide.layout)
+        if layout is None:
+            raise ReportgenError(f"deck master '{name}' has no layout '{slide.layout}' (it has: {', '.join(layouts)})", referrer)
+        places = {"title": 0, **deck_pages.TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})}
+        if "text" not in places:
+            places["text"] = places.get("bullets", 1)  # a lead paragraph goes above the bullets
+        missing = sorted({f"{field} (idx {idx})" for field, idx in places.items()
+                          if getattr(slide, field) and deck_pages.layout_placeholder(layout, idx) is None})
+        if missing and slide.layout not in checked:
+            raise ReportgenError(
+                f"deck master '{name}': layout '{slide.layout}' has no placeholder for the {', '.join(missing)} "
+                f"its slides need; add {'them' if len(missing) > 1 else 'it'} to the layout", referrer)
+        checked.add(slide.layout)
+
+
 _TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "source")
 
 
