@@ -328,7 +328,7 @@ def html_resources(html: str) -> list[str]:
     found: list[str] = []
 
     def css(text: str) -> None:
-        for match in _CSS_URL.finditer(text):
+        for match in _CSS_URL.finditer(css_unescape(text)):
             found.append(next(group for group in match.groups() if group is not None))
 
     class _Parser(HTMLParser):
@@ -356,6 +356,25 @@ def html_resources(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return found
+
+
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})([ \t\n]?)|(\n)|(.))")
+
+
+def css_unescape(text: str) -> str:
+    """Return CSS *text* with its backslash escapes decoded (``u\\72l(`` is ``url(``), lines kept."""
+    if "\\" not in text:
+        return text
+
+    def decoded(match: re.Match[str]) -> str:
+        number, space, newline, char = match.groups()
+        if number is not None:
+            code = int(number, 16)
+            decoded = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+            return decoded + ("\n" if space == "\n" else "")
+        return newline or char
+
+    return _CSS_ESCAPE.sub(decoded, text)
 
 
 def clip(text: str, limit: int) -> str:

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from ..errors import ReportgenError
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
-from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, html_resources, raster_refusal, read_file, refusal
+from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 
 _FONT_FACES = (
@@ -161,16 +161,50 @@ def check_resources(html: str, edition: Edition) -> None:
     """
     from urllib.parse import urljoin
 
-    base = edition.root.resolve().as_uri() + "/"
-    for url in html_resources(html):
-        if url.startswith("attachment:"):
-            raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
-        if not url.strip() or url.startswith("#"):
-            continue
-        absolute = urljoin(base, url.strip())
-        reason = refusal(absolute, _allowed_roots(edition))
-        if reason:
-            raise ReportgenError(f"resource {clip(_shown_url(absolute, edition.root), 100)!r} refused: {reason}", *_referrer(edition, absolute))
+    roots = _allowed_roots(edition)
+    pending = [(edition.root.resolve().as_uri() + "/", html)]
+    seen: set[str] = set()
+    while pending:  # the HTML, then each SVG image it uses (an SVG may refer to images too)
+        base, text = pending.pop()
+        for url in html_resources(text):
+            if url.startswith("attachment:"):
+                raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
+            if not url.strip() or url.startswith("#"):
+                continue
+            absolute = urljoin(base, url.strip())
+            if absolute in seen:
+                continue
+            seen.add(absolute)
+            reason = refusal(absolute, roots) or _content_refusal(absolute, pending)
+            if reason:
+                raise ReportgenError(f"resource {clip(_shown_url(absolute, edition.root), 100)!r} refused: {reason}", *_referrer(edition, absolute))
+
+
+def _content_refusal(url: str, pending: list[tuple[str, str]]) -> str | None:
+    """Return why the file at the allowed *url* is refused by content (too many pixels), or None;
+    queue an SVG's text on *pending* so that its own references are checked too."""
+    from urllib.parse import unquote, urlsplit
+
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        import base64
+        import binascii
+        from urllib.parse import unquote_to_bytes
+
+        header, _comma, payload = url.partition(",")
+        try:
+            data = base64.b64decode(payload) if header.lower().endswith(";base64") else unquote_to_bytes(payload)
+        except (binascii.Error, ValueError):
+            return None  # the renderer will say it cannot load it
+        return raster_refusal(data) or None
+    if scheme != "file":
+        return None
+    path = Path(unquote(urlsplit(url).path))
+    data = read_file(path, [path], "", MAX_FETCH_BYTES)
+    if path.suffix.lower() == ".svg":
+        pending.append((url, data.decode("utf-8", errors="replace")))
+        return None
+    return raster_refusal(data) or None
 
 
 def _allowed_roots(edition: Edition) -> list[Path]:
@@ -232,6 +266,7 @@ def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
     if urlsplit(url).scheme == "file":
         local = Path(unquote(urlsplit(url).path))
         wanted.append(str(local.relative_to(root)) if local.is_relative_to(root) else str(local))
+        wanted.append(os.path.relpath(local, root))  # "../../etc/passwd", as a stylesheet may write it
     folders = [folder for folder in edition.template_dirs if folder.resolve() != PACKAGE_TEMPLATES.resolve()]
     files = [file for folder in folders if folder.is_dir() for file in sorted(folder.rglob("*")) if file.is_file()]
     files += [edition.root / section.path for section in edition.sections]
@@ -245,6 +280,8 @@ def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
             text = read_file(file, [root], "", MAX_FETCH_BYTES).decode("utf-8", errors="replace")
         except ReportgenError:  # not a file the build could read: it cannot be the referrer
             continue
+        if file.suffix.lower() in (".css", ".j2", ".html", ".svg"):
+            text = css_unescape(text)  # a url() written with escapes is found as the renderer reads it
         for candidate in filter(None, wanted):
             index = text.find(candidate)
             if index >= 0:
