@@ -259,8 +259,7 @@ def _in_range(value: float) -> bool:
 
 
 def _clipped(raw: Any) -> str:
-    text = repr(raw) if isinstance(raw, str) else str(raw)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return repr(clip(raw, 40)) if isinstance(raw, str) else clip(str(raw), 40)
 
 
 def references(expression: str) -> set[str]:

@@ -224,14 +224,15 @@ def raster_refusal(data: bytes, whole: bool = False) -> str | None:
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's own warning comes at a larger size than our limit: the size is checked here.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 if width * height > MAX_IMAGE_PIXELS:
                     return f"is too large ({width}×{height} pixels; limit {MAX_IMAGE_PIXELS:,})"
                 if whole:
                     _check_whole(image, data)
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
         return f"is too large (limit {MAX_IMAGE_PIXELS:,} pixels)"
     except _Truncated:
         return "is damaged: its data ends too early (a truncated file?)"

@@ -128,7 +128,7 @@ def _spend() -> None:
         if steps[0] > MAX_STEPS:
             raise LimitExceeded(f"more than {MAX_STEPS:,} loop steps and calls")
         if steps[0] % 64 == 0 and time.process_time() > steps[1]:
-            raise LimitExceeded(f"more than {MAX_RENDER_SECONDS:g} seconds of processor time")
+            raise LimitExceeded(f"more than {MAX_RENDER_SECONDS:g} s of processor time")
 
 
 def _sized(value: Any) -> Any:

@@ -3,6 +3,7 @@ the previous build left exactly as it was and no temporary files behind."""
 
 from __future__ import annotations
 
+import base64
 import errno
 import importlib
 import os
@@ -13,7 +14,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import PROJECTS, run_cli
+from conftest import PROJECTS, REPO, run_cli
 
 S1 = "content/sections/01-overview.md"
 S2 = "content/sections/02-sales.md"
@@ -181,12 +182,11 @@ CASES = [
     Case("deck-master-corrupt", [write("templates/board/ours.pptx", b"PK\x03\x04 not a deck"),
                                  replace(BOARD, "max_slides: 6", "max_slides: 6\n  master: ours.pptx")],
          "content/audiences/board.yaml: error: deck master 'ours.pptx' is not a PowerPoint file (not a readable .pptx)"),
-    # Found only when the PDF is laid out (check cannot see inside an SVG): the last build still survives
+    # Inside an SVG: check follows the SVG's own references as the PDF renderer does
     Case("svg-logo-refers-to-the-network",
          [write("images/logo.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">\n<image href="https://example.com/x.png" width="9" height="9"/>\n</svg>\n'),
           replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: images/logo.svg')],
-         "images/logo.svg:2: error: resource 'https://example.com/x.png' refused: only files inside the project can be used (no network)",
-         check_too=False),
+         "images/logo.svg:2: error: resource 'https://example.com/x.png' refused: only files inside the project can be used (no network)"),
     # Text that is not UTF-8
     Case("section-not-utf8", [replace_bytes(S1, b"Overview", b"Overv\xe9w")],
          "content/sections/01-overview.md:2: error: not UTF-8 text (byte 0xe9 at offset 16)"),
@@ -384,3 +384,240 @@ def test_the_installed_command_prints_one_line_and_no_traceback(project_copy):
     assert process.returncode == 1
     assert process.stdout == ""
     assert process.stderr == "content/sections/01-overview.md:3: error: unknown key 'ordr' in front matter; did you mean 'order'?\n"
+
+
+# --- Hostile input, round two: each case runs in a child process whose peak memory is measured ---
+
+PEAK_MB = 300  # a good build of this project peaks near 100 MB; the hostile cases once took 1–2 GB
+
+
+@dataclass
+class Child:
+    code: int
+    out: str
+    err: str
+    peak_mb: float  # the child's maximum resident set size, from os.wait4's resource usage
+    seconds: float
+
+
+def run_child(*args: object, patch: str = "", cwd: Path | None = None, timeout: float = 120) -> Child:
+    """Run `reportgen ARGS…` in a new Python process (after *patch*, Python code) and measure it."""
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+    import time
+
+    code = f"import sys\n{patch}\nfrom reportgen.cli import main\nsys.exit(main(sys.argv[1:]))"
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        process = subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdout=out, stderr=err, cwd=cwd, env=env)
+        killer = threading.Timer(timeout, lambda: os.kill(process.pid, signal.SIGKILL))
+        killer.start()
+        try:
+            _pid, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return Child(process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024, seconds)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims *width*×*height* pixels, with no pixel data (a few dozen bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
+
+
+def truncated_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 60).convert("RGB").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()[: len(buffer.getvalue()) * 2 // 3]
+
+
+def fifo(rel: str) -> Edit:
+    def edit(project: Path) -> None:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(project / rel)
+
+    return edit
+
+
+def link(rel: str, target: str) -> Edit:
+    """Make *rel* a symbolic link to *target* (absolute, or relative to the project's parent)."""
+
+    def edit(project: Path) -> None:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(Path(project.parent, target), project / rel)
+
+    return edit
+
+
+def sparse(rel: str, size: int) -> Edit:
+    """A file of *size* bytes that takes no disk space (all zeros)."""
+
+    def edit(project: Path) -> None:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        with open(project / rel, "wb") as stream:
+            stream.truncate(size)
+
+    return edit
+
+
+def zip_bomb(rel: str, unpacked: int) -> Edit:
+    """A .pptx-looking zip whose one large entry unpacks to *unpacked* bytes of zeros."""
+    import zipfile
+
+    def edit(project: Path) -> None:
+        with zipfile.ZipFile(project / rel, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+            package.writestr("ppt/presentation.xml", "<p:presentation/>")
+            with package.open("ppt/media/zeros.bin", "w", force_zip64=True) as entry:
+                block = bytes(1 << 20)
+                for _ in range(unpacked >> 20):
+                    entry.write(block)
+
+    return edit
+
+
+def stylesheet(css: str) -> Edit:
+    return write("templates/board/audience.css", css)
+
+
+LOGO_SVG = replace(BOARD, 'accent: "#5B2A86"', 'accent: "#5B2A86"\n  logo: logo.svg')
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">\n<image href="{}" width="9" height="9"/>\n</svg>\n'
+_CONCAT = "{% set ns = namespace(s=X) %}{% for i in range(64) %}{% set ns.s = ns.s OP ns.s %}{% endfor %}"
+_CPU_LOOP = "{% for i in range(99999) %}{{ range(99999)|sum }}{% endfor %}"
+
+
+@dataclass
+class Hostile:
+    id: str
+    edits: list[Edit]
+    message: str
+    check_too: bool = True
+    patch: str = ""  # Python run in the child before reportgen (a smaller budget, to keep tests fast)
+
+
+HOSTILE = [
+    # Special files: a pipe or a device is never opened for reading, an unreadable folder is named
+    Hostile("fifo-section", [fifo("content/sections/03-pipe.md")], "content/sections/03-pipe.md: error: is a pipe, not a regular file"),
+    Hostile("fifo-data", [fifo("content/data/pipe.csv")], "content/data/pipe.csv: error: is a pipe, not a regular file"),
+    Hostile("fifo-audience", [fifo("content/audiences/pipe.yaml")], "content/audiences/pipe.yaml: error: is a pipe, not a regular file"),
+    Hostile("dev-zero-as-data", [link("content/data/zero.csv", "/dev/zero")], "content/data/zero.csv: error: is a link to a file outside the project"),
+    Hostile("fifo-image", [fifo("images/map.png"), before_prose("![Map](images/map.png)\n\n")],
+            "content/sections/01-overview.md:12: error: image 'images/map.png' is a pipe, not a regular file"),
+    Hostile("fifo-template", [fifo("templates/board/briefing.html.j2")], "templates/board/briefing.html.j2: error: is a pipe, not a regular file"),
+    Hostile("fifo-stylesheet-resource", [fifo("images/pipe.png"), stylesheet(".cover-title { background: url('images/pipe.png'); }\n")],
+            "templates/board/audience.css:1: error: resource 'images/pipe.png' refused: is a pipe, not a regular file"),
+    Hostile("dev-zero-stylesheet-resource", [link("images/zero.png", "/dev/zero"), stylesheet(".cover-title { background: url('images/zero.png'); }\n")],
+            "templates/board/audience.css:1: error: resource 'images/zero.png' refused: outside the project"),
+    Hostile("folder-as-image", [write("images/map.png/x", "x"), before_prose("![Map](images/map.png)\n\n")],
+            "content/sections/01-overview.md:12: error: image 'images/map.png' is a folder, not a regular file"),
+    # Budgets: pixels wherever an image is referred from, bytes of every file, unpacked size of a master
+    Hostile("pixels-inside-an-svg", [write("images/big.png", png_header(12_000, 12_000)), write("logo.svg", _SVG.format("images/big.png")), LOGO_SVG],
+            "logo.svg:2: error: resource 'images/big.png' refused: is too large (12000×12000 pixels; limit 50,000,000)"),
+    Hostile("pixels-of-a-data-url-inside-an-svg",
+            [write("logo.svg", _SVG.format("data:image/png;base64," + base64.b64encode(png_header(12_000, 12_000)).decode())), LOGO_SVG],
+            f"logo.svg:2: error: resource 'data:image/png;base64,{base64.b64encode(png_header(12_000, 12_000)).decode()}' refused: "
+            "is too large (12000×12000 pixels; limit 50,000,000)"),
+    Hostile("pixels-from-css", [write("images/big.png", png_header(12_000, 12_000)), stylesheet(".cover-title { background: url('images/big.png'); }\n")],
+            "templates/board/audience.css:1: error: resource 'images/big.png' refused: is too large (12000×12000 pixels; limit 50,000,000)"),
+    Hostile("gigabyte-from-css", [sparse("images/huge.bin", 1 << 30), stylesheet(".cover-title { background: url('images/huge.bin'); }\n")],
+            "templates/board/audience.css:1: error: resource 'images/huge.bin' refused: is too large (1,073,741,824 bytes; limit 50,000,000)"),
+    Hostile("gigabyte-image", [sparse("images/huge.png", 1 << 30), before_prose("![Map](images/huge.png)\n\n")],
+            "content/sections/01-overview.md:12: error: image 'images/huge.png' is too large (1,073,741,824 bytes; limit 50,000,000)"),
+    Hostile("zip-bomb-master", [zip_bomb("templates/board/deck.pptx", 200 << 20)],
+            "content/audiences/board.yaml: error: deck master 'deck.pptx' is too large unpacked (209,715,217 bytes; limit 50,000,000)"),
+    Hostile("string-concatenation-loop", [before_prose(_CONCAT.replace("X", "'ab'").replace("OP", "~"))],
+            "content/sections/01-overview.md:12: error: template limit exceeded: a joined string or list longer than 1,000,000"),
+    Hostile("string-plus-loop", [before_prose(_CONCAT.replace("X", "'ab'").replace("OP", "+"))],
+            "content/sections/01-overview.md:12: error: template limit exceeded: a joined string or list longer than 1,000,000"),
+    Hostile("list-concatenation-loop", [before_prose(_CONCAT.replace("X", "[1, 2]").replace("OP", "+"))],
+            "content/sections/01-overview.md:12: error: template limit exceeded: a joined string or list longer than 1,000,000"),
+    Hostile("processor-bound-loop", [before_prose(_CPU_LOOP)],
+            "content/sections/01-overview.md:12: error: template limit exceeded: more than 1 s of processor time",
+            patch="import reportgen.sandbox\nreportgen.sandbox.MAX_RENDER_SECONDS = 1.0"),
+    # Numbers: finite, in range, validated where they are read
+    Hostile("figure-of-401-digits", [replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025," + "9" * 401 + ",")],
+            "content/data/sales.csv:3: error: figure 'q2': value '" + "9" * 39 + "…' is out of range (at most ±1,000,000,000,000,000)"),
+    Hostile("figure-of-401-digits-in-yaml",
+            [write("content/data/big.yaml", "unit: t\nsource: ledger\nfigures:\n  - key: big\n    value: " + "9" * 401 + "\n")],
+            "content/data/big.yaml:5: error: invalid YAML: a whole number of 401 digits (limit 30)"),
+    Hostile("huge-figure", [replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025,1e300,")],
+            "content/data/sales.csv:3: error: figure 'q2': value '1e300' is out of range (at most ±1,000,000,000,000,000)"),
+    Hostile("front-matter-integer-of-5000-digits", [replace(S1, "order: 10", "order: " + "9" * 5000)],
+            "content/sections/01-overview.md:3: error: invalid YAML: a whole number of 5,000 digits (limit 30)"),
+    Hostile("round-to-1e308-digits", [replace(CSV, "round((q4 / q3 - 1) * 100)", '"round(q4 / q3, 1e308)"')],
+            "content/data/sales.csv:6: error: figure 'growth': derived expression 'round(q4 / q3, 1e308)': the number 1e+308 is out of range (at most ±1,000,000,000,000,000)"),
+    Hostile("round-to-too-many-digits", [replace(CSV, "round((q4 / q3 - 1) * 100)", '"round(q4 / q3, 400)"')],
+            "content/data/sales.csv:6: error: figure 'growth': derived expression 'round(q4 / q3, 400)': round() takes a whole number of digits from -15 to 15"),
+    Hostile("derived-out-of-range", [replace(CSV, "round((q4 / q3 - 1) * 100)", "q4 * 1e15")],
+            "content/data/sales.csv:6: error: figure 'growth': derived expression 'q4 * 1e15' gives 1.8e+17, out of range (at most ±1,000,000,000,000,000)"),
+    Hostile("derived-cycle", [replace(CSV, "q1,Q1,2025,120,USD thousand,ledger,,,", "q1,Q1,2025,,USD thousand,ledger,,growth + 1,"),
+                              replace(CSV, "round((q4 / q3 - 1) * 100)", "q1 * 2")],
+            "content/data/sales.csv:2: error: derived figures refer to each other in a cycle: q1 → growth → q1"),
+    # Dates are calendar dates
+    Hostile("month-zero", [replace(CONFIG, "date: 2026-01-15", "date: 2024-00-15")],
+            "content/report.yaml:3: error: 'date': date '2024-00-15' is not a calendar date (month must be in 1..12)"),
+    Hostile("thirtieth-of-february", [write("content/data/events.yaml", "source: ledger\nevents:\n  - date: 2024-02-30\n    title: Never\n")],
+            "content/data/events.yaml:3: error: event date '2024-02-30' is not a calendar date (day is out of range for month)"),
+    # Characters every product can carry
+    Hostile("emoji-in-prose", [before_prose("Up \U0001F680 ")],
+            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: no font shipped with reportgen has it"),
+    Hostile("emoji-in-data", [replace(CSV, "q2,Q2,", "q2,Q2 \u2705,")],
+            "content/data/sales.csv:3: error: character '\u2705' (U+2705, WHITE HEAVY CHECK MARK) cannot be drawn: no font shipped with reportgen has it"),
+    Hostile("lone-surrogate-escape", [replace(S1, "order: 10", 'order: 10\nsummary: "Sales \\ud83d rose"')],
+            "content/sections/01-overview.md:4: error: invalid YAML: a lone surrogate U+D83D is not a character (write the character itself)"),
+    # Wrong values that used to be accepted
+    Hostile("truncated-jpeg", [write("images/cut.jpg", truncated_jpeg()), before_prose("![Cut](images/cut.jpg)\n\n")],
+            "content/sections/01-overview.md:12: error: image 'images/cut.jpg' is damaged: its data ends too early (a truncated file?)"),
+    # Errors name the user's file and line, also from inside a built-in template
+    Hostile("zero-total-pie", [replace(S2, "type: column", "type: pie"), *(replace(CSV, f"q{n},Q{n},2025,{v},", f"q{n},Q{n},2025,0,")
+                                                                       for n, v in ((1, 120), (2, 135), (3, 150), (4, 180))),
+                               replace(CSV, "round((q4 / q3 - 1) * 100)", "q4")],
+            "content/sections/02-sales.md:12: error: template error: chart 'Sales rose every quarter': a pie chart needs a total above zero "
+            "(in the chart directive; built-in:blocks/chart.html.j2:5)"),
+    # Content that cannot fit the page
+    Hostile("table-of-10000-columns", [before_prose("|" + "|".join(f"c{i}" for i in range(10_000)) + "|\n|" + "-|" * 10_000 + "\n\n")],
+            "content/sections/01-overview.md:12: error: a table of 10,000 columns does not fit the page (at most 10; split it into narrower tables)"),
+    # A refused resource written with CSS escapes names the stylesheet
+    Hostile("escaped-css-url", [stylesheet(".cover-title { color: red; }\n.cover-title { background: u\\72l('\\2e\\2e/\\2e\\2e/etc/passwd'); }\n")],
+            "templates/board/audience.css:2: error: resource '{outside}etc/passwd' refused: outside the project"),
+]
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[case.id for case in HOSTILE])
+def test_hostile_input_is_one_line_in_bounded_memory_and_the_last_build_survives(case, good_build, tmp_path):
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    before = snapshot(out)
+    for edit in case.edits:
+        edit(project)
+    expected = case.message.replace("{outside}", (tmp_path.parent.as_uri() + "/") if "{outside}" in case.message else "")
+
+    child = run_child("build", project, "-o", out, "-j", "1", patch=case.patch)
+
+    assert (child.code, child.err) == (1, expected + "\n")
+    assert "Traceback" not in child.err
+    assert child.peak_mb < PEAK_MB, f"{child.peak_mb:.0f} MB"
+    assert snapshot(out) == before
+    assert not [path for path in tmp_path.rglob("*.tmp")]
+    if case.check_too:
+        child = run_child("check", project, patch=case.patch)
+        assert (child.code, child.err) == (1, expected + "\n")
+        assert child.peak_mb < PEAK_MB, f"{child.peak_mb:.0f} MB"
