@@ -492,6 +492,25 @@ def zip_bomb(rel: str, unpacked: int) -> Edit:
     return edit
 
 
+def master_without_placeholders(rel: str, layout: str, keep: tuple[int, ...] = (0,)) -> Edit:
+    """Copy the built-in master to *rel*, its layout *layout* keeping only the placeholders *keep*."""
+
+    def edit(project: Path) -> None:
+        from pptx import Presentation
+
+        from reportgen.templates import PACKAGE_TEMPLATES
+
+        prs = Presentation(str(PACKAGE_TEMPLATES / "deck.pptx"))
+        for each in prs.slide_layouts:
+            if each.name == layout:
+                for placeholder in list(each.placeholders):
+                    if placeholder.placeholder_format.idx not in keep:
+                        placeholder._element.getparent().remove(placeholder._element)
+        prs.save(str(project / rel))
+
+    return edit
+
+
 def stylesheet(css: str) -> Edit:
     return write("templates/board/audience.css", css)
 
@@ -549,7 +568,7 @@ HOSTILE = [
             "content/sections/01-overview.md:12: error: template limit exceeded: a joined string or list longer than 1,000,000"),
     Hostile("processor-bound-loop", [before_prose(_CPU_LOOP)],
             "content/sections/01-overview.md:12: error: template limit exceeded: more than 1 s of processor time",
-            patch="import reportgen.sandbox\nreportgen.sandbox.MAX_RENDER_SECONDS = 1.0"),
+            patch="import importlib\nimportlib.import_module('reportgen.sandbox').MAX_RENDER_SECONDS = 1.0"),
     # Numbers: finite, in range, validated where they are read
     Hostile("figure-of-401-digits", [replace(CSV, "q2,Q2,2025,135,", "q2,Q2,2025," + "9" * 401 + ",")],
             "content/data/sales.csv:3: error: figure 'q2': value '" + "9" * 39 + "…' is out of range (at most ±1,000,000,000,000,000)"),
@@ -590,6 +609,14 @@ HOSTILE = [
                                replace(CSV, "round((q4 / q3 - 1) * 100)", "q4")],
             "content/sections/02-sales.md:12: error: template error: chart 'Sales rose every quarter': a pie chart needs a total above zero "
             "(in the chart directive; built-in:blocks/chart.html.j2:5)"),
+    # A user's master must have the placeholders the slides need, or their text would be dropped
+    Hostile("master-without-body-placeholder", [master_without_placeholders("templates/board/deck.pptx", "Bullets")],
+            "content/audiences/board.yaml: error: deck master 'deck.pptx': layout 'Bullets' has no placeholder for the bullets (idx 1) "
+            "its slides need; add it to the layout"),
+    Hostile("master-without-title-placeholder", [master_without_placeholders("templates/board/brand.pptx", "Title", keep=(1, 2)),
+                                                 replace(BOARD, "max_slides: 6", "max_slides: 6\n  master: brand.pptx")],
+            "content/audiences/board.yaml: error: deck master 'brand.pptx': layout 'Title' has no placeholder for the title (idx 0) "
+            "its slides need; add it to the layout"),
     # Content that cannot fit the page
     Hostile("table-of-10000-columns", [before_prose("|" + "|".join(f"c{i}" for i in range(10_000)) + "|\n|" + "-|" * 10_000 + "\n\n")],
             "content/sections/01-overview.md:12: error: a table of 10,000 columns does not fit the page (at most 10; split it into narrower tables)"),
@@ -621,3 +648,171 @@ def test_hostile_input_is_one_line_in_bounded_memory_and_the_last_build_survives
         child = run_child("check", project, patch=case.patch)
         assert (child.code, child.err) == (1, expected + "\n")
         assert child.peak_mb < PEAK_MB, f"{child.peak_mb:.0f} MB"
+
+
+HARMLESS = [
+    # Files nothing refers to are not read (nor hashed whole): the build neither hangs nor fills memory.
+    ("fifo-in-content", [fifo("content/notes.pipe")]),
+    ("fifo-in-templates", [fifo("templates/board/notes.pipe")]),
+    ("dev-zero-in-content", [link("content/zero.bin", "/dev/zero")]),
+    ("gigabyte-in-content", [sparse("content/video.bin", 1 << 30)]),
+]
+
+
+@pytest.mark.parametrize("name, edits", HARMLESS, ids=[case[0] for case in HARMLESS])
+def test_special_and_huge_files_nothing_uses_do_not_stop_the_build(name, edits, tmp_path):
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    for edit in edits:
+        edit(project)
+    out = tmp_path / "out"
+    for _run in range(2):  # the first build, then one with nothing changed (which hashes the sources)
+        child = run_child("build", project, "-o", out, "-j", "1", timeout=90)
+        assert (child.code, child.err) == (0, "")
+        assert child.peak_mb < PEAK_MB, f"{child.peak_mb:.0f} MB"
+    assert child.seconds < 30, child.seconds
+
+
+def test_an_unreadable_folder_is_named_not_a_traceback(cli, project_copy, monkeypatch):
+    """(Simulated: the tests may run as root, who can read any folder.)"""
+    project = project_copy()
+    (project / "content" / "sections" / "private").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("private"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert_clean_failure(cli("check", project), "content/sections/private: error: cannot read folder: Permission denied")
+
+
+def test_an_unreadable_image_is_named_not_a_traceback(cli, project_copy, monkeypatch):
+    project = project_copy()
+    write("images/map.png", png_header(4, 4))(project)
+    before_prose("![Map](images/map.png)\n\n")(project)
+    real_open = os.open
+
+    def unreadable(path, *args, **kwargs):
+        if str(path).endswith("map.png"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", unreadable)
+    assert_clean_failure(cli("check", project), "content/sections/01-overview.md:12: error: image 'images/map.png' cannot be read: Permission denied")
+
+
+SEAL = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><title>Seal</title><circle cx="4" cy="4" r="4"/></svg>\n'
+SEAL_TEMPLATE = '{% extends "!base/briefing.html.j2" %}\n{% block cover %}<img class="seal" src="{{ asset(\'seal.svg\') }}" alt="Seal">{{ super() }}{% endblock %}\n'
+
+
+@pytest.mark.parametrize("given", ["relative", "dot", "absolute"])
+def test_asset_works_with_relative_and_absolute_project_folders(given, tmp_path):
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    write("templates/board/seal.svg", SEAL)(project)
+    write("templates/board/briefing.html.j2", SEAL_TEMPLATE)(project)
+    folder, cwd = {"relative": ("minimal", tmp_path), "dot": (".", project), "absolute": (project, None)}[given]
+    child = run_child("build", folder, "-a", "board", "-f", "html", "-f", "pdf", "-o", tmp_path / "out", "-j", "1", cwd=cwd)
+    assert (child.code, child.err) == (0, "")
+    html = next((tmp_path / "out" / "board").glob("*.html")).read_text(encoding="utf-8")
+    assert 'class="seal"' in html and "seal.svg" in html
+    assert next((tmp_path / "out" / "board").glob("*.pdf")).stat().st_size > 0
+
+
+# --- Killed and concurrent builds --------------------------------------------------------------
+
+def _manifest_is_true(out: Path) -> None:
+    """Every output the manifest lists is there with the hash it states."""
+    import hashlib
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["outputs"]:
+        data = (out / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+        assert len(data) == entry["bytes"]
+
+
+def _kill_at(function: str, call: int) -> str:
+    """Child patch: SIGKILL the build at the *call*-th call of *function* (build._stage or os.replace)."""
+    owner, name = ("reportgen.build", "_stage") if function == "stage" else ("os", "replace")
+    return (
+        f"import os, signal, importlib\nowner = importlib.import_module({owner!r})\nreal = getattr(owner, {name!r})\ncalls = [0]\n"
+        f"def killing(*args, **kwargs):\n    calls[0] += 1\n    if calls[0] == {call}:\n        os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"    return real(*args, **kwargs)\nsetattr(owner, {name!r}, killing)\n"
+    )
+
+
+@pytest.mark.parametrize("function, call", [("stage", 1), ("stage", 3), ("replace", 1), ("replace", 2), ("replace", 4), ("replace", 6)],
+                         ids=["staging-first", "staging-third", "moving-first", "moving-second", "moving-fourth", "moving-last"])
+def test_a_killed_build_leaves_a_true_manifest_and_the_next_build_a_clean_folder(function, call, good_build, tmp_path):
+    project = tmp_path / "minimal"
+    shutil.copytree(PROJECTS / "minimal", project)
+    replace(S1, PROSE, "Changed. " + PROSE)(project)  # every output is made again
+    out = tmp_path / "out"
+    shutil.copytree(good_build, out)
+    outputs = sorted(path.relative_to(out).as_posix() for path in out.rglob("*.p*") if path.suffix in (".pdf", ".pptx"))
+    assert len(outputs) == 4
+
+    killed = run_child("build", project, "-o", out, "-j", "1", patch=_kill_at(function, call))
+    assert killed.code == -9, killed.err
+    _manifest_is_true(out)  # already true, before any clean-up
+
+    child = run_child("build", project, "-o", out, "-j", "1")
+    assert (child.code, child.err) == (0, "")
+    assert not list(out.rglob("*.tmp"))
+    _manifest_is_true(out)
+    import json
+
+    listed = sorted(entry["path"] for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"])
+    assert listed == outputs == sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.suffix in (".pdf", ".pptx"))
+
+
+def test_a_second_build_waits_for_the_first_and_stops_with_a_message_after_a_while(project_copy, tmp_path):
+    import fcntl
+    import subprocess
+    import sys
+    import time
+
+    project = project_copy()
+    out = tmp_path / "out"
+    out.mkdir()
+    handle = os.open(out, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)  # as a build into *out* holds it
+    try:
+        child = run_child("build", project, "-o", out, "-a", "board", "-f", "pptx", "-j", "1",
+                          patch="import importlib\nimportlib.import_module('reportgen.build').LOCK_WAIT_SECONDS = 1.0")
+        assert (child.code, child.err) == (1, f"{out}: error: another build is writing this output folder (waited 1 s); try again when it has finished\n")
+        assert list(out.iterdir()) == []
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        waiting = subprocess.Popen([sys.executable, "-m", "reportgen", "build", str(project), "-o", str(out), "-a", "board", "-f", "pptx", "-j", "1"],
+                                   env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        time.sleep(2)
+        assert waiting.poll() is None  # still waiting
+        assert list(out.iterdir()) == []
+    finally:
+        os.close(handle)
+    _out, err = waiting.communicate(timeout=60)
+    assert (waiting.returncode, err) == (0, "")
+    _manifest_is_true(out)
+
+
+def test_two_builds_into_one_folder_at_once_leave_a_true_manifest(project_copy, tmp_path):
+    import subprocess
+    import sys
+
+    project = project_copy()
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "reportgen", "build", str(project), "-o", str(out), "-f", "pptx", "-j", "1", "--force"]
+    builds = [subprocess.Popen([*command, "-a", name], env=env, stderr=subprocess.PIPE, text=True) for name in ("board", "team", "board")]
+    errors = [build.communicate(timeout=120)[1] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0, 0], errors
+    _manifest_is_true(out)
+    import json
+
+    listed = [entry["path"] for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]]
+    assert sorted(path.split("/")[0] for path in listed) == ["board", "team"]
+    assert sorted(listed) == sorted(path.relative_to(out).as_posix() for path in out.rglob("*.pptx"))
