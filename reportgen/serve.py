@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import ExitStatus, ReportgenError
 from .preview.session import Log, PreviewSession, copy_fonts
+from .resources import read_file
 
 STATIC = Path(__file__).parent / "preview" / "static"
 STATIC_FILES = {"preview.css": "text/css; charset=utf-8", "preview.js": "text/javascript; charset=utf-8"}
@@ -397,13 +398,14 @@ def _inline_project_images(html: str, root: Path) -> str:
     """Turn the briefing's file:// images inside the project (a logo) into data: URIs the page can show."""
 
     def inline(match: re.Match[str]) -> str:
-        path = Path(unquote(match.group(2))).resolve()
-        if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > _MAX_INLINE_BYTES:
-            return match.group(0)
+        path = Path(unquote(match.group(2)))
         kind = mimetypes.guess_type(path.name)[0]
         if not kind or not kind.startswith("image/"):
             return match.group(0)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        try:  # the build's rule: inside the project, a regular file, size-capped
+            data = base64.b64encode(read_file(path, [root], "", _MAX_INLINE_BYTES)).decode("ascii")
+        except ReportgenError:
+            return match.group(0)
         return f"{match.group(1)}data:{kind};base64,{data}{match.group(3)}"
 
     return _FILE_URI.sub(inline, html)

@@ -236,6 +236,11 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
         linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
         if linked or rendered.metadata.attachments:
             raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
+        off_page = _text_off_page(rendered)
+        if off_page:
+            number, text = off_page
+            raise ReportgenError(f"text runs off page {number} of the PDF: {clip(text, 60)!r} (break it up or shorten it)",
+                                 *_referrer(edition, text[:40]))
         pdf = rendered.write_pdf(**options)
     if fetcher.refused:
         url, reason = fetcher.refused[0]
@@ -250,6 +255,20 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
         if "Failed to" in message or "Ignored" in message and "url" in message:
             raise ReportgenError(f"WeasyPrint: {clip(message, 200)}", *_referrer(edition, ""))
     return pdf, len(rendered.pages)
+
+
+def _text_off_page(rendered: Any) -> tuple[int, str] | None:
+    """Return the page number and text of the first piece of text laid out beyond its page's edges."""
+    from weasyprint.formatting_structure import boxes
+
+    for number, page in enumerate(rendered.pages, start=1):
+        for box in page._page_box.descendants():
+            if isinstance(box, boxes.TextBox) and box.text.strip() and (
+                box.position_x < -0.5 or box.position_y < -0.5
+                or box.position_x + box.width > page.width + 0.5 or box.position_y + box.height > page.height + 0.5
+            ):
+                return number, box.text.strip()
+    return None
 
 
 def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
