@@ -603,6 +603,8 @@ HOSTILE = [
     # Wrong values that used to be accepted
     Hostile("truncated-jpeg", [write("images/cut.jpg", truncated_jpeg()), before_prose("![Cut](images/cut.jpg)\n\n")],
             "content/sections/01-overview.md:12: error: image 'images/cut.jpg' is damaged: its data ends too early (a truncated file?)"),
+    Hostile("truncated-jpeg-from-css", [write("images/cut.jpg", truncated_jpeg()), stylesheet(".cover-title { background: url('images/cut.jpg'); }\n")],
+            "templates/board/audience.css:1: error: resource 'images/cut.jpg' refused: is damaged: its data ends too early (a truncated file?)"),
     # Errors name the user's file and line, also from inside a built-in template
     Hostile("zero-total-pie", [replace(S2, "type: column", "type: pie"), *(replace(CSV, f"q{n},Q{n},2025,{v},", f"q{n},Q{n},2025,0,")
                                                                        for n, v in ((1, 120), (2, 135), (3, 150), (4, 180))),
@@ -662,6 +664,7 @@ HARMLESS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, edits", HARMLESS, ids=[case[0] for case in HARMLESS])
 def test_special_and_huge_files_nothing_uses_do_not_stop_the_build(name, edits, tmp_path):
     project = tmp_path / "minimal"
@@ -748,6 +751,7 @@ def _kill_at(function: str, call: int) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("function, call", [("stage", 1), ("stage", 3), ("replace", 1), ("replace", 2), ("replace", 4), ("replace", 6)],
                          ids=["staging-first", "staging-third", "moving-first", "moving-second", "moving-fourth", "moving-last"])
 def test_a_killed_build_leaves_a_true_manifest_and_the_next_build_a_clean_folder(function, call, good_build, tmp_path):
@@ -802,6 +806,7 @@ def test_a_second_build_waits_for_the_first_and_stops_with_a_message_after_a_whi
     _manifest_is_true(out)
 
 
+@pytest.mark.slow
 def test_two_builds_into_one_folder_at_once_leave_a_true_manifest(project_copy, tmp_path):
     import subprocess
     import sys

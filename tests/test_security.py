@@ -388,3 +388,32 @@ def test_links_out_of_the_project_are_refused_for_folders_and_files(name, edit, 
     one_line_error(result, expected)
     assert not out.exists()
     one_line_error(cli("check", project), expected)
+
+
+def test_the_fetcher_caps_bytes_and_pixels_and_refuses_special_files(project_copy):
+    """The fetcher alone (the renderer's last line of defence) holds the same rule as check."""
+    from test_bad_input import png_header
+
+    from reportgen.render.briefing import _confined_fetcher
+
+    project = project_copy()
+    (project / "images").mkdir()
+    os.mkfifo(project / "images" / "pipe.png")
+    with open(project / "images" / "huge.bin", "wb") as stream:
+        stream.truncate(1 << 30)
+    (project / "images" / "big.png").write_bytes(png_header(12_000, 12_000))
+    fetcher = _confined_fetcher([project.resolve()])
+    import base64
+
+    for url in ((project / "images" / "pipe.png").as_uri(), (project / "images" / "huge.bin").as_uri(),
+                (project / "images" / "big.png").as_uri(), "data:image/png;base64," + base64.b64encode(png_header(12_000, 12_000)).decode()):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert [reason for _url, reason in fetcher.refused] == [
+        "is a pipe, not a regular file",
+        "is too large (1,073,741,824 bytes; limit 50,000,000)",
+        "is too large (12000×12000 pixels; limit 50,000,000)",
+        "is too large (12000×12000 pixels; limit 50,000,000)",
+    ]
+    (project / "images" / "dot.png").write_bytes(png_header(4, 4))
+    assert fetcher.fetch((project / "images" / "dot.png").as_uri()).read() == png_header(4, 4)

@@ -196,7 +196,7 @@ def _content_refusal(url: str, pending: list[tuple[str, str]]) -> str | None:
             data = base64.b64decode(payload) if header.lower().endswith(";base64") else unquote_to_bytes(payload)
         except (binascii.Error, ValueError):
             return None  # the renderer will say it cannot load it
-        return raster_refusal(data) or None
+        return raster_refusal(data, whole=True) or None
     if scheme != "file":
         return None
     path = Path(unquote(urlsplit(url).path))
@@ -204,7 +204,7 @@ def _content_refusal(url: str, pending: list[tuple[str, str]]) -> str | None:
     if path.suffix.lower() == ".svg":
         pending.append((url, data.decode("utf-8", errors="replace")))
         return None
-    return raster_refusal(data) or None
+    return raster_refusal(data, whole=True) or None
 
 
 def _allowed_roots(edition: Edition) -> list[Path]:
@@ -378,7 +378,7 @@ def _confined_fetcher(roots: list[Path]) -> Any:
                 self.refused.append((url, error.message.removeprefix("file ")))
                 raise ValueError("refused") from None
             # Pixels are counted for every raster image, wherever it is referred from (CSS, SVG).
-            reason = raster_refusal(body)
+            reason = raster_refusal(body, whole=True)
             if reason:
                 self.refused.append((url, reason))
                 raise ValueError("refused")
