@@ -215,17 +215,24 @@ def _callout_beside(visual: Planned, callout: Planned) -> Planned:
 
 
 def _sources(first: str, second: str) -> str:
-    """Return one source line for two: 'Source: a; b', each credit once."""
+    """Return one source line for two: 'Source: a; b', each credit once (notes such as
+    '* Estimate …' after a credit do not make it another)."""
     if not second or second == first:
         return first
     if not first:
         return second
     label, _, credits = first.partition(": ")
     seen = [c.strip() for c in credits.split(";")]
+    known = {_credit_key(c) for c in seen}
     for credit in second.partition(": ")[2].split(";"):
-        if credit.strip() and credit.strip() not in seen:
+        if credit.strip() and _credit_key(credit) not in known:
             seen.append(credit.strip())
+            known.add(_credit_key(credit))
     return f"{label}: {'; '.join(seen)}"
+
+
+def _credit_key(credit: str) -> str:
+    return " ".join(credit.split(". *")[0].lower().rstrip(". ").split())
 
 
 def _statement(slide: Slide, geometry: Geometry) -> Slide:
