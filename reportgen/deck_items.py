@@ -132,10 +132,10 @@ def _duplicate_of(figures: frozenset[str], kind: str, shown: list[tuple[str, fro
         if figures <= other or (kind == "table" and other <= figures and _kind == "chart"):
             return what
     if kind == "table":
-        for other in candidates:
-            other_set = other.get("figure_set") or frozenset()
-            if other is not item and other["kind"] == "chart" and other_set and (other_set <= figures or figures <= other_set):
-                return _describe(other)
+        for candidate in candidates:
+            chart_set = candidate.get("figure_set") or frozenset()
+            if candidate is not item and candidate["kind"] == "chart" and chart_set and (chart_set <= figures or figures <= chart_set):
+                return _describe(candidate)
     return ""
 
 

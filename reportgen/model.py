@@ -437,7 +437,6 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "key_figures_title": "Key figures",
     "bottom_line": "The bottom line",
     "ask": "Our recommendation",
-    "contacts": "Contacts",
 }
 
 

@@ -12,7 +12,7 @@ from .charts import alt_text
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
-from .resources import MAX_MASTER_BYTES, check_package, project_image, read_file
+from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .yamlfile import LineDict, parse_yaml
 
@@ -172,7 +172,8 @@ def _template_line(edition: Edition, text: str, line: int) -> tuple[str, int | N
     files = [folder / PLAN_TEMPLATE for folder in edition.template_dirs if (folder / PLAN_TEMPLATE).is_file()]
     for wanted_line in wanted:
         for path in files:
-            source = path.read_text(encoding="utf-8").split("\n")
+            roots = [edition.root, PACKAGE_TEMPLATES]
+            source = read_file(path, roots, _shown(edition, path), MAX_TEXT_BYTES).decode("utf-8", "replace").split("\n")
             matches = [number for number, content in enumerate(source, start=1) if content.strip() == wanted_line]
             if matches:
                 return _shown(edition, path), matches[0]

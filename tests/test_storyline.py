@@ -13,7 +13,6 @@ import shutil
 
 import pytest
 from pptx import Presentation
-from pptx.oxml.ns import qn
 
 from reportgen.cli import main
 from reportgen.edition import make_edition

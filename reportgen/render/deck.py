@@ -170,12 +170,20 @@ def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, n
         deck_panels.draw_quote(added.shapes, region, slide.quote, slide.attribution, plan.theme)
     _fill_texts(added, layout, page, number, prs)
     if slide.layout != "Title":
-        source = "" if slide.source.strip() == shown_source.strip() else slide.source
+        source = "" if _said(slide.source, shown_source) else slide.source
         _add_footer(added, layout, " ".join(source.split()), number)
     if slide.notes.strip():
         added.notes_slide.notes_text_frame.text = slide.notes.strip()
         _remove_empty_placeholders(added.notes_slide)
     _remove_empty_placeholders(added)
+
+
+def _said(source: str, shown: str) -> bool:
+    """Return whether every credit of the footer's *source* is in the line under the visual."""
+    if not source.strip() or source.strip() == shown.strip():
+        return True
+    credits = [c.split(". *")[0].strip(" .") for c in source.partition(": ")[2].split(";")]
+    return bool(shown.strip()) and all(credit in shown for credit in credits if credit)
 
 
 def _slide_placeholder(added: PptxSlide, idx: int):

@@ -12,11 +12,12 @@ import io
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pptx import Presentation
 from pptx.slide import SlideLayout
 
-from reportgen.model import Planned, Slide
+from reportgen.model import Figure, Planned, Slide
 from reportgen.render import deck_pages
 from reportgen.resources import MAX_MASTER_BYTES, read_file
 from reportgen.textfit import TextStyle, block_height
@@ -78,14 +79,14 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
         return _unique_notes(planned)
     geometry = geometry_of(master)
     slides = [replace(item, slide=_fold(item.slide)) for item in planned]
-    shown: tuple = ()  # the figures of a key-figures slide: the next list need not restate them
+    shown: tuple[Figure, ...] = ()  # the figures of a key-figures slide: the next list need not restate them
     for index, planned_slide in enumerate(slides):
-        item = planned_slide.slide
-        if item.role == "visual" and item.figures and item.layout != PAIRS:
-            shown = item.figures
-        elif item.role == "points":
+        current = planned_slide.slide
+        if current.role == "visual" and current.figures and current.layout != PAIRS:
+            shown = current.figures
+        elif current.role == "points":
             if shown:
-                slides[index] = replace(planned_slide, slide=replace(item, bullets=_without_figures(item.bullets, shown)))
+                slides[index] = replace(planned_slide, slide=replace(current, bullets=_without_figures(current.bullets, shown)))
             shown = ()
     result: list[Planned] = []
     index = 0
@@ -162,7 +163,7 @@ def _pair(points: Planned, visual: Planned, geometry: Geometry) -> Planned | Non
         bullets = _without_figures(bullets, other.figures)
     if not geometry.fits(PAIRS, [*deck_pages.paragraphs(left.text), *bullets]):
         return None
-    fields = {
+    fields: dict[str, Any] = {
         "chart": other.chart, "figures": other.figures, "image": other.image, "alt": other.alt,
         "caption": (other.caption or other.title) if other.image else "",
         "quote": other.quote, "attribution": other.attribution,
@@ -183,7 +184,7 @@ def _list_beside(points: Planned, other: Planned) -> Planned:
     return Planned(slide, min(points.priority, other.priority), (*points.origins, *other.origins))
 
 
-def _without_figures(bullets: tuple[str, ...], figures: tuple) -> tuple[str, ...]:
+def _without_figures(bullets: tuple[str, ...], figures: tuple[Figure, ...]) -> tuple[str, ...]:
     """Return *bullets* less those that restate one of *figures* (keeping at least one)."""
     def restates(bullet: str) -> bool:
         for figure in figures:
@@ -214,17 +215,24 @@ def _callout_beside(visual: Planned, callout: Planned) -> Planned:
 
 
 def _sources(first: str, second: str) -> str:
-    """Return one source line for two: 'Source: a; b', each credit once."""
+    """Return one source line for two: 'Source: a; b', each credit once (notes such as
+    '* Estimate …' after a credit do not make it another)."""
     if not second or second == first:
         return first
     if not first:
         return second
     label, _, credits = first.partition(": ")
     seen = [c.strip() for c in credits.split(";")]
+    known = {_credit_key(c) for c in seen}
     for credit in second.partition(": ")[2].split(";"):
-        if credit.strip() and credit.strip() not in seen:
+        if credit.strip() and _credit_key(credit) not in known:
             seen.append(credit.strip())
+            known.add(_credit_key(credit))
     return f"{label}: {'; '.join(seen)}"
+
+
+def _credit_key(credit: str) -> str:
+    return " ".join(credit.split(". *")[0].lower().rstrip(". ").split())
 
 
 def _statement(slide: Slide, geometry: Geometry) -> Slide:

@@ -40,7 +40,7 @@ def draw_picture(shapes: SlideShapes, region: Region, root: Path, path: Path, al
     x, y = room.x + (room.w - w) // 2, room.y + (room.h - h) // 2
     picture = shapes.add_picture(io.BytesIO(data), Emu(x), Emu(y), Emu(w), Emu(h))
     picture.name = "Picture"
-    picture._element.nvPicPr.cNvPr.set("descr", " ".join(alt.split()))
+    picture._element.nvPicPr.cNvPr.set("descr", " ".join(alt.split()))  # type: ignore[union-attr]
     if below:
         add_text(shapes, Region(region.x, y + h + EMU_PER_INCH // 10, region.w, below_h), below,
                  name="Picture caption")
