@@ -10,6 +10,8 @@ from .errors import ErrorCollector, ReportgenError
 from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
 from .model import DEFAULT_LABELS, Audience, Block, Edition, Project, Section, SectionRule
 from .templates import render_string, template_dirs
+from .front import MAX_FIGURES, cover_references, edition_front, summary_references
+from .typography import prose_data
 
 
 def select_sections(project: Project, audience: Audience) -> list[tuple[Section, str]]:
@@ -39,8 +41,8 @@ def _rule_for(section: Section, rules: tuple[SectionRule, ...]) -> SectionRule |
 
 
 def content_context(project: Project, audience: Audience) -> dict[str, Any]:
-    """Return the names prose can use: data, report, audience."""
-    return {"data": dict(project.data), "report": project.config, "audience": audience}
+    """Return the names prose can use: data (small counts in words, as house style writes them), report, audience."""
+    return {"data": prose_data(project.data, project.config.spell_out_below), "report": project.config, "audience": audience}
 
 
 def make_edition(project: Project, audience_name: str) -> Edition:
@@ -58,7 +60,7 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         except ReportgenError as error:
             errors.extend(error)
     key_figures = ()
-    references = audience.key_figures or project.config.key_figures
+    references = audience.key_figures or _cover_figures(project, sections, audience)
     if references:
         try:
             key_figures = resolve.figure_refs(list(references), project.data, resolve.Where(audience.path if audience.key_figures else project.config.path, None))
@@ -77,6 +79,21 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         labels=labels,
         template_dirs=tuple(template_dirs(project.root, audience.name)),
     )
+
+
+def _cover_figures(project: Project, sections: list[Section], audience: Audience) -> list[str]:
+    """Return the cover band's figures by default: those the audience's key judgements state
+    (their summaries, then their key-figure blocks), completed from the project's own list."""
+    raw = {section.id: section.summary for section in project.sections}
+    per_section = [
+        summary_references(raw.get(section.id, ""))
+        + [str(ref) for block in section.blocks if block.kind == "keyfigures" for ref in block.options.get("figures") or ()]
+        for section in edition_front(sections, audience).judgements
+    ]
+    chosen = cover_references(per_section)
+    if len(chosen) < MAX_FIGURES:
+        chosen += [ref for ref in project.config.key_figures if ref not in chosen][: MAX_FIGURES - len(chosen)]
+    return chosen
 
 
 def _render_section(project: Project, section: Section, depth: str, audience: Audience, context: Mapping[str, Any]) -> Section:

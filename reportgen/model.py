@@ -227,6 +227,13 @@ class Audience:
     ask: str = ""  # what the audience is asked to do (`ask:`, or `variables.ask`); "" for none
     bottom_line: tuple[str, ...] = ()  # the deck's takeaways, Jinja text (default: section summaries)
     bottom_line_line: int | None = field(default=None, compare=False)  # in the audience file
+    judgements: tuple[str, ...] = ()  # section ids whose summaries are the key judgements (default: see front.py)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
+
+
+def audience_ask(audience: Audience) -> str:
+    """Return what *audience* is asked to do: its ``ask:`` key, else ``variables.ask``, else ""."""
+    return audience.ask or " ".join(str(audience.variables.get("ask") or "").split())
 
 
 @dataclass(frozen=True)
@@ -247,6 +254,8 @@ class Config:
     key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
     labels: Mapping[str, str] = field(default_factory=dict)  # wording for every audience
     contacts: tuple[str, ...] = ()  # lines for the deck's closing slide: who to ask, how
+    logo: str = ""  # the organisation's logo, on every cover unless a theme sets its own
+    spell_out_below: int = 10  # whole numbers under this are written in words in prose (0: never)
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
 
     def source(self, source_id: str) -> Source | None:
@@ -437,6 +446,9 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "key_figures_title": "Key figures",
     "bottom_line": "The bottom line",
     "ask": "Our recommendation",
+    "judgements": "Key judgements",
+    "also_covered": "Also covered",
+    "see_page": "p.",
 }
 
 

@@ -16,8 +16,9 @@ from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml,
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
 CONFIG_FIELDS = {
     "title", "subtitle", "date", "organisation", "organization", "authors", "language",
-    "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts",
+    "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts", "house_style", "logo",
 }
+HOUSE_STYLE_FIELDS = {"spell_out_below"}
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 SECTION_FIELDS = {
     "id", "title", "order", "tags", "for", "not_for", "summary", "key_points",
@@ -25,7 +26,7 @@ SECTION_FIELDS = {
 }
 AUDIENCE_FIELDS = {
     "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures", "order", "ask", "bottom_line",
+    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
 THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
@@ -152,8 +153,30 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
         labels={str(k): str(v) for k, v in _sub_mapping(document, "labels", set(), shown, errors).items()},
         contacts=_text_list(document.get("contacts"), shown, line("contacts"), "'contacts'", errors),
+        logo=_config_logo(root, document, shown, errors),
+        spell_out_below=_spell_out_below(_sub_mapping(document, "house_style", HOUSE_STYLE_FIELDS, shown, errors), shown, errors),
         field_lines={key: line(key) or 1 for key in document},
     )
+
+
+def _config_logo(root: Path, document: LineDict, shown: str, errors: ErrorCollector) -> str:
+    """Return the project's logo (shown on every edition's cover unless a theme sets its own)."""
+    logo = _text(document.get("logo"), shown, document.line_of("logo"), "'logo'", errors)
+    if logo:
+        try:
+            project_image(root, logo, "logo", shown, document.line_of("logo"))
+        except ReportgenError as error:
+            errors.extend(error)
+    return logo
+
+
+def _spell_out_below(style: LineDict, shown: str, errors: ErrorCollector) -> int:
+    """Return house_style.spell_out_below: whole numbers under it are written in words in prose (0: never)."""
+    value = style.get("spell_out_below", 10)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        errors.add(f"'house_style.spell_out_below' must be a whole number from 0 to 100, not {value!r}", shown, style.line_of("spell_out_below"))
+        return 10
+    return value
 
 
 def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
@@ -376,6 +399,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         pdf_layout=layout,
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
+        judgements=_text_list(document.get("judgements"), shown, document.line_of("judgements"), "'judgements'", errors),
+        field_lines={key: document.line_of(key) or 1 for key in document},
         deck_master=str(deck.get("master") or ""),
         ask=" ".join(ask.split()),
         bottom_line=_text_list(document.get("bottom_line"), shown, document.line_of("bottom_line"), "'bottom_line'", errors),
@@ -421,6 +446,9 @@ def _cross_check(
         for section_id in audience.order:
             if section_id not in section_ids:
                 errors.add(f"unknown section '{section_id}' in 'order' (known: {', '.join(sorted(section_ids))})", audience.path, audience.order_line)
+        for section_id in audience.judgements:
+            if section_id not in section_ids:
+                errors.add(f"unknown section '{section_id}' in 'judgements' (known: {', '.join(sorted(section_ids))})", audience.path, audience.field_lines.get("judgements"))
         for reference in audience.key_figures:
             _check_reference(reference, data, audience.path, None, errors)
 

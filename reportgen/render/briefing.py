@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..errors import ReportgenError
+from ..front import edition_front
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
@@ -30,6 +31,9 @@ _FONT_FACES = (
 )
 # CSS page size and the page's height (the cover fills exactly one page).
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
+_PAGE_WIDTHS_MM = {"A4": 210.0, "Letter": 215.9}
+_PAGE_MARGIN_MM = 20.0  # left and right; briefing.css sets the same
+_TEXT_COLUMN_MM = 118.0
 _CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fit it
 _TIMELINE_SIZE_MM = (160.0, 46.0)
 _FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d[\d,.]*%?)\s*(.*)$", re.S)
@@ -70,14 +74,16 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
 
     theme = edition.audience.theme
     logo = ""
-    if theme.logo:
-        logo_path = (edition.root / theme.logo).resolve()
+    logo_file, logo_owner = (theme.logo, edition.audience.path) if theme.logo else (edition.config.logo, edition.config.path)
+    if logo_file:
+        logo_path = (edition.root / logo_file).resolve()
         if not logo_path.is_relative_to(edition.root.resolve()):
-            raise ReportgenError(f"logo '{theme.logo}' is outside the project", edition.audience.path)
+            raise ReportgenError(f"logo '{logo_file}' is outside the project", logo_owner)
         if not logo_path.is_file():
-            raise ReportgenError(f"logo '{theme.logo}' not found", edition.audience.path)
+            raise ReportgenError(f"logo '{logo_file}' not found", logo_owner)
         logo = logo_path.as_uri()
     page_size, page_height = PAGE_SIZES.get(edition.audience.page_size, PAGE_SIZES["A4"])
+    page_width = _PAGE_WIDTHS_MM.get(edition.audience.page_size, _PAGE_WIDTHS_MM["A4"])
 
     def chart_svg(spec: ChartSpec) -> Markup:
         # WeasyPrint takes a tagged figure's /Alt from the SVG's <title>: give it the full
@@ -99,6 +105,11 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "theme": theme,
         "logo": logo,
         "layout": briefing_layout(edition),
+        "front": edition_front(edition.sections, edition.audience),
+        # The text column keeps 65-75 characters a line on any paper; the rest of the width
+        # is the side column (notes beside the text) that charts, tables and figures span.
+        "side_column": f"{page_width - 2 * _PAGE_MARGIN_MM - _TEXT_COLUMN_MM:.1f}mm",
+        "text_column": f"{_TEXT_COLUMN_MM:.1f}mm",
         "page_size": page_size,
         "page_height": page_height,
         "report_date": format_date(edition.config.date),
