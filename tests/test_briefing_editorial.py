@@ -1,0 +1,264 @@
+"""The briefings read as an editor expects: nothing said twice, no holes, a readable measure,
+fronts tailored to each audience, a one-page executive brief, house style from data.
+
+Measured on the built PDFs of the repository's project (text and word boxes from poppler),
+and on small projects built into tmp_path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import statistics
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.build import build
+from reportgen.edition import make_edition
+from reportgen.front import edition_front
+from reportgen.model import Audience, audience_ask
+from reportgen.project import load_project
+from reportgen.render.briefing import briefing_html, figure_parts
+from reportgen.typography import ProseFigure, number_words
+
+REPO = Path(__file__).parent.parent
+AUDIENCES = ("government", "business", "academic", "executive")
+MM = 72 / 25.4
+TEXT_COLUMN_PT = 118 * MM
+PAGE_TOP_PT, PAGE_BOTTOM_PT = 24 * MM, 22 * MM  # briefing.css's page margins
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+
+
+def reading_text(pdf: Path) -> str:
+    """Return the PDF's text in reading order, one line, words broken at line ends joined."""
+    raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", raw).split())
+
+
+def repeated_sentences(text: str, longer_than: int = 8) -> set[str]:
+    """Return the sentences of more than *longer_than* words that occur twice or more in *text*."""
+    sentences = re.split(r"(?<=[.!?\u201d])\s+(?=[^a-z])", text)
+    return {s for s in sentences if len(s.split()) > longer_than and text.count(s) > 1}
+
+
+def pages_of_words(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float]]]]:
+    """Return per page its width, height and the boxes (x0, y0, x1, y1) of its words, in pt."""
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S):
+        words = re.findall(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">', page.group(3))
+        pages.append((float(page.group(1)), float(page.group(2)), [tuple(map(float, w)) for w in words]))
+    return pages
+
+
+def page_fill(height: float, words: list[tuple[float, float, float, float]]) -> float:
+    """Return how far down the text area a page's text reaches (0 to 1); notes (small type) excluded."""
+    top, bottom = PAGE_TOP_PT, height - PAGE_BOTTOM_PT
+    body = [w for w in words if w[1] > top - 2 and w[3] < bottom + 2 and w[3] - w[1] >= 9.5]
+    return (max((w[3] for w in body), default=top) - top) / (bottom - top)
+
+
+def text_lines(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """Return every printed line as (page index, x0, x1, text)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for index, page in enumerate(re.findall(r"<page .*?</page>", html, re.S)):
+        for x0, y0, x1, y1, inner in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', page, re.S):
+            if 9 < float(y1) - float(y0) < 14:  # body type, not headings, notes or chart labels
+                found.append((index, float(x0), float(x1), " ".join(re.findall(r">([^<]*)</word>", inner))))
+    return found
+
+
+def full_lines(pdf: Path, column_pt: float = TEXT_COLUMN_PT) -> list[str]:
+    """Return the lines of running text that fill most of the text column (not a paragraph's last line)."""
+    starts = [round(x0) for _, x0, _, _ in text_lines(pdf)]
+    left = max(set(starts), key=starts.count)  # where running text starts: the text column's edge
+    return [text for _, x0, x1, text in text_lines(pdf) if abs(x0 - left) < 2 and x1 - x0 > 0.8 * column_pt]
+
+
+@pytest.fixture(scope="module")
+def pdfs(repo_build):
+    return {audience: repo_build / audience / "kz-tm-partnership.pdf" for audience in AUDIENCES}
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(REPO)
+
+
+# --- nothing printed twice ----------------------------------------------------------------
+
+def test_the_repetition_check_finds_a_sentence_printed_twice():
+    once = "Bilateral trade quadrupled in five years to a record level in 2023. Cargo grew too."
+    assert repeated_sentences(once) == set()
+    assert repeated_sentences(once + " 03 Trade " + once) == {"Bilateral trade quadrupled in five years to a record level in 2023."}
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_sentence_of_more_than_eight_words_is_printed_twice(pdfs, audience):
+    assert repeated_sentences(reading_text(pdfs[audience])) == set()
+
+
+@pytest.mark.parametrize("audience", ("government", "business", "academic"))
+def test_the_ask_is_printed_once_and_summary_depth_sections_have_no_heading_of_their_own(pdfs, project, audience):
+    edition = make_edition(project, audience)
+    text = reading_text(pdfs[audience])
+    assert text.count(" ".join(audience_ask(edition.audience).split()[:9])) == 1
+    also = edition_front(edition.sections, edition.audience).also
+    assert also, f"{audience} has sections at summary depth"
+    headings = [line.strip() for line in subprocess.run(["pdftotext", "-layout", str(pdfs[audience]), "-"],
+                                                        capture_output=True, text=True, check=True).stdout.splitlines()]
+    for section in also:
+        assert not any(re.fullmatch(rf"\d\d\s+{re.escape(section.title)}", line) for line in headings), section.title
+
+
+# --- pagination ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_no_page_but_the_front_and_the_last_is_more_than_a_third_empty(pdfs, audience):
+    pages = pages_of_words(pdfs[audience])
+    # The front page ends a chapter (the sections start on a new page); the last page ends the brief.
+    for number, (_, height, words) in enumerate(pages[1:-1], start=2):
+        assert page_fill(height, words) >= 2 / 3, f"{audience}: page {number} is {1 - page_fill(height, words):.0%} empty"
+
+
+def test_the_fill_check_sees_a_half_empty_page():
+    height = 842.0
+    half = [(60.0, PAGE_TOP_PT + 10, 300.0, PAGE_TOP_PT + 22), (60.0, 400.0, 300.0, 412.0)]
+    assert page_fill(height, half) < 2 / 3
+    assert page_fill(height, half + [(60.0, 760.0, 300.0, 772.0)]) > 0.95
+
+
+@pytest.mark.parametrize("audience", ("government", "business", "academic"))
+def test_the_sources_follow_the_last_text_and_contents_sit_on_the_front_page(pdfs, audience):
+    pages = subprocess.run(["pdftotext", "-layout", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
+    last = pages[-1]
+    assert "Sources" in last and "nCa (news Central Asia)" in last
+    assert len([line for line in last.splitlines() if line.strip()]) > 12  # not a page of its own
+    assert "CONTENTS" in pages[0] and not any("CONTENTS" in page for page in pages[1:])
+
+
+# --- measure --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("audience", ("government", "business", "academic"))
+def test_lines_of_running_text_hold_60_to_80_characters(pdfs, audience):
+    lines = full_lines(pdfs[audience])
+    assert len(lines) > 80
+    assert 60 <= statistics.mean(len(line) for line in lines) <= 80
+
+
+def test_the_measure_holds_on_letter_paper(tmp_path):
+    project = tmp_path / "repo"
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copytree(REPO / "templates", project / "templates")
+    audience = project / "content" / "audiences" / "business.yaml"
+    audience.write_text(audience.read_text(encoding="utf-8").replace("page_size: A4", "page_size: Letter"), encoding="utf-8")
+    build(project, audiences=["business"], formats=["pdf"], out_dir=tmp_path / "out")
+    pdf = tmp_path / "out" / "business" / "kz-tm-partnership.pdf"
+    assert round(float(PdfReader(pdf).pages[0].mediabox.width)) == 612
+    lines = full_lines(pdf)
+    assert 60 <= statistics.mean(len(line) for line in lines) <= 80
+
+
+# --- tailored fronts ---------------------------------------------------------------------------
+
+def test_cover_figures_and_key_judgements_differ_where_the_audiences_sections_differ(project):
+    fronts = {}
+    for audience in AUDIENCES:
+        edition = make_edition(project, audience)
+        judged = tuple(section.id for section in edition_front(edition.sections, edition.audience).judgements)
+        deep = frozenset((s.id, s.depth) for s in edition.sections if s.depth != "summary")
+        fronts[audience] = (deep, judged, tuple(figure.text for figure in edition.key_figures))
+    for one, other in itertools.combinations(AUDIENCES, 2):
+        if fronts[one][0] != fronts[other][0]:
+            assert fronts[one][1] != fronts[other][1], f"{one} and {other} share their key judgements"
+            assert fronts[one][2] != fronts[other][2], f"{one} and {other} share their cover figures"
+
+
+def test_default_judgements_are_the_sections_given_in_full_then_as_key_points(project):
+    edition = make_edition(project, "government")
+    front = edition_front(edition.sections, edition.audience)
+    assert front.bottom_line.id == "overview"
+    assert [s.id for s in front.judgements] == ["legal", "politics", "regional", "trade"]  # outlook closes; trade is key points
+    assert [s.id for s in front.also] == ["history", "business", "transport", "energy", "culture", "education"]
+    assert front.states_summary(edition.sections[0]) and front.ask.startswith("Prioritise project governance")
+
+
+def test_the_cover_figures_default_to_the_figures_the_judgements_state(project):
+    edition = make_edition(project, "government")  # sets no key_figures of its own
+    assert [figure.key for figure in edition.key_figures] == ["documents", "resolutions", "y2023", "growth_2023"]
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_cover_shows_the_projects_logo(project, audience):
+    html = briefing_html(make_edition(project, audience))
+    front = html[html.index('<section class="front"'):html.index("</header>")]
+    assert re.search(r'<img class="logo" src="file://[^"]*/content/images/desk-logo\.svg"', front), audience
+
+
+# --- the executive one-pager -----------------------------------------------------------------
+
+def test_the_executive_brief_is_one_page_with_bottom_line_figures_ask_and_source(pdfs, project):
+    pdf = pdfs["executive"]
+    assert len(PdfReader(pdf).pages) == 1
+    edition = make_edition(project, "executive")
+    text = reading_text(pdf).replace("\u2019", "'")
+    assert "Kazakhstan and Turkmenistan have built a stable strategic partnership" in text
+    for figure in edition.key_figures:
+        assert figure_parts(figure)[1] in text
+    assert "WHAT WE RECOMMEND" in text and audience_ask(edition.audience) in text
+    assert "nCa (news Central Asia)" in text and "20 September 2024" in text
+
+
+# --- house style -------------------------------------------------------------------------------
+
+def test_prose_writes_small_counts_in_words_and_keeps_numerals_for_money_and_shares(project):
+    partnership, trade = project.data["partnership"], project.data["trade"]
+    assert ProseFigure(partnership.resolutions, 10).text == "six resolutions"
+    assert ProseFigure(partnership.documents, 10).text == "about 80 documents"
+    assert ProseFigure(trade.growth_2023, 100).text == "28%"
+    assert ProseFigure(partnership.resolutions, 0).text == "6 resolutions"
+    assert [number_words(n) for n in (0, 9, 13, 40, 42)] == ["zero", "nine", "thirteen", "forty", "forty-two"]
+    politics = next(s for s in make_edition(project, "government").sections if s.id == "politics")
+    assert "Kazakhstan backed six Turkmen-initiated UN resolutions" in politics.key_points
+
+
+def test_house_style_can_keep_numerals(project_copy, tmp_path):
+    root = project_copy()
+    config = root / "content" / "report.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "house_style:\n  spell_out_below: 0\n", encoding="utf-8")
+    assert load_project(root).config.spell_out_below == 0
+    config.write_text(config.read_text(encoding="utf-8").replace("spell_out_below: 0", "spell_out_below: many"), encoding="utf-8")
+    with pytest.raises(Exception, match="'house_style.spell_out_below' must be a whole number from 0 to 100, not 'many'"):
+        load_project(root)
+
+
+def test_the_ask_is_read_from_ask_or_from_variables():
+    both = Audience(name="a", title="A", path="a.yaml", ask="Act now.", variables={"ask": "Old."})
+    assert audience_ask(both) == "Act now."
+    assert audience_ask(Audience(name="a", title="A", path="a.yaml", variables={"ask": "  Wait  and see. "})) == "Wait and see."
+    assert audience_ask(Audience(name="a", title="A", path="a.yaml")) == ""
+
+
+def test_no_self_referential_lead_ins_and_no_tool_speak(pdfs):
+    for audience, pdf in pdfs.items():
+        text = reading_text(pdf)
+        assert not re.search(r"\bFor (government|business|academic) readers\b|\bFor researchers\b", text), audience
+        assert "stated once, in the project" not in text and "the slides show" not in text, audience
+
+
+@pytest.mark.parametrize("audience", ("government", "business", "academic"))
+def test_running_headers_name_the_section_that_starts_on_the_page(pdfs, project, audience):
+    edition = make_edition(project, audience)
+    titles = [s.title for s in edition.sections if s.depth != "summary"]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[1:-1]
+    for number, page in enumerate(pages, start=2):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        starting = [t for line in lines[1:] for t in titles if re.fullmatch(rf"\d\d\s+{re.escape(t)}", line)]
+        if starting:
+            assert lines[0].endswith(starting[0].split()[-1]), f"{audience}: page {number} is headed {lines[0]!r}, its first section is {starting[0]!r}"
