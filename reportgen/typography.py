@@ -7,8 +7,11 @@ strings and slide text are plain strings, and would otherwise show straight quot
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from typing import Any, Iterator, Mapping
+from typing import Mapping
+
+from .model import Dataset, Figure, format_number
 
 # A quote opens at the start of the text or after a space, an opening bracket or a dash.
 _OPENS_DOUBLE = re.compile(r'(^|[\s(\[{\u2013\u2014])"')
@@ -36,53 +39,42 @@ def number_words(value: int) -> str:
     return _TENS[tens] + (f"-{_UNITS[units]}" if units else "")
 
 
-class ProseFigure:
-    """A figure as prose shows it: a whole count under *below* is written in words.
+@dataclasses.dataclass(frozen=True)
+class ProseFigure(Figure):
+    """A figure as prose shows it: a whole count under *spell_below* is written in words.
 
     House style writes 'six resolutions', not '6 resolutions'; money and percentages keep
     their numerals. Key-figure tiles, charts and tables use the figure itself, not this.
     """
 
-    def __init__(self, figure: Any, below: int) -> None:
-        self._figure = figure
-        value = figure.value
-        spelled = (float(value).is_integer() and 0 <= value < min(below, 100)
-                   and not figure.unit.strip().startswith("USD") and figure.unit.strip() not in ("%", "percent"))
-        self.number = number_words(int(value)) if spelled else figure.number
-        self.text = figure.text.replace(figure.number, self.number, 1) if spelled else figure.text
+    spell_below: int = 10
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._figure, name)
+    @property
+    def _spelled(self) -> bool:
+        unit = self.unit.strip()
+        return (float(self.value).is_integer() and 0 <= self.value < min(self.spell_below, 100)
+                and not unit.startswith("USD") and unit not in ("%", "percent"))
+
+    @property
+    def number(self) -> str:
+        return number_words(int(self.value)) if self._spelled else Figure.number.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def text(self) -> str:
+        plain = Figure.text.fget(self)  # type: ignore[attr-defined]
+        return plain.replace(format_number(self.value), self.number, 1) if self._spelled else plain
 
     def __str__(self) -> str:
         return self.text
 
 
-class ProseDataset:
-    """A dataset whose figures read as prose writes them (see ProseFigure)."""
-
-    def __init__(self, dataset: Any, below: int) -> None:
-        self._dataset = dataset
-        self._below = below
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        found = getattr(self._dataset, name)
-        return ProseFigure(found, self._below) if hasattr(found, "value") and hasattr(found, "unit") else found
-
-    def __getitem__(self, key: str) -> Any:
-        return ProseFigure(self._dataset[key], self._below)
-
-    def __iter__(self) -> Iterator[Any]:
-        return (ProseFigure(item, self._below) if hasattr(item, "value") else item for item in self._dataset)
-
-    def __len__(self) -> int:
-        return len(self._dataset)
-
-
-def prose_data(data: Mapping[str, Any], below: int) -> dict[str, Any]:
+def prose_data(data: Mapping[str, Dataset], below: int) -> dict[str, Dataset]:
     """Return *data* as prose sees it: small whole counts in words (none when *below* is 0)."""
     if below <= 0:
         return dict(data)
-    return {name: ProseDataset(dataset, below) for name, dataset in data.items()}
+    fields = [field.name for field in dataclasses.fields(Figure)]
+    return {
+        name: dataclasses.replace(dataset, figures=tuple(
+            ProseFigure(**{key: getattr(figure, key) for key in fields}, spell_below=below) for figure in dataset.figures))
+        for name, dataset in data.items()
+    }

@@ -23,7 +23,7 @@ from reportgen.front import edition_front
 from reportgen.model import Audience, audience_ask
 from reportgen.project import load_project
 from reportgen.render.briefing import briefing_html, figure_parts
-from reportgen.typography import ProseFigure, number_words
+from reportgen.typography import number_words, prose_data
 
 REPO = Path(__file__).parent.parent
 AUDIENCES = ("government", "business", "academic", "executive")
@@ -219,10 +219,12 @@ def test_the_executive_brief_is_one_page_with_bottom_line_figures_ask_and_source
 
 def test_prose_writes_small_counts_in_words_and_keeps_numerals_for_money_and_shares(project):
     partnership, trade = project.data["partnership"], project.data["trade"]
-    assert ProseFigure(partnership.resolutions, 10).text == "six resolutions"
-    assert ProseFigure(partnership.documents, 10).text == "about 80 documents"
-    assert ProseFigure(trade.growth_2023, 100).text == "28%"
-    assert ProseFigure(partnership.resolutions, 0).text == "6 resolutions"
+    prose = prose_data(project.data, 10)
+    assert prose["partnership"].resolutions.text == "six resolutions" and prose["partnership"].resolutions.number == "six"
+    assert prose["partnership"].documents.text == "about 80 documents"
+    assert prose_data(project.data, 100)["trade"].growth_2023.text == "28%"
+    assert prose_data(project.data, 0)["partnership"].resolutions.text == "6 resolutions"
+    assert partnership.resolutions.text == "6 resolutions" and trade.y2023.text == "$563 million"  # tiles and charts keep numerals
     assert [number_words(n) for n in (0, 9, 13, 40, 42)] == ["zero", "nine", "thirteen", "forty", "forty-two"]
     politics = next(s for s in make_edition(project, "government").sections if s.id == "politics")
     assert "Kazakhstan backed six Turkmen-initiated UN resolutions" in politics.key_points
