@@ -264,3 +264,52 @@ def test_running_headers_name_the_section_that_starts_on_the_page(pdfs, project,
         starting = [t for line in lines[1:] for t in titles if re.fullmatch(rf"\d\d\s+{re.escape(t)}", line)]
         if starting:
             assert lines[0].endswith(starting[0].split()[-1]), f"{audience}: page {number} is headed {lines[0]!r}, its first section is {starting[0]!r}"
+
+
+def test_a_figure_pushed_to_the_next_page_lets_the_following_prose_fill_the_hole(tmp_path):
+    """Lengthen a sample section until its chart no longer fits at a page foot and leaves a
+    hole; the PDF then places the chart after the next paragraph, and has fewer holes."""
+    import weasyprint
+
+    from reportgen.render import pagination
+    from reportgen.render.briefing import write_pdf
+
+    long = ("The quarter closed with orders ahead of plan in every region, and the pipeline for the next one is "
+            "deeper than at any point last year. Margins held despite higher freight costs, and the new pricing "
+            "took effect without losing accounts. ") * 2
+    short = "Orders rose again in the last month of the quarter, ahead of plan."
+    for count in range(0, 14):
+        root = tmp_path / f"p{count}"
+        shutil.copytree(Path(__file__).parent / "projects" / "minimal", root)
+        section = root / "content" / "sections" / "02-sales.md"
+        text = section.read_text(encoding="utf-8")
+        text = text.replace("---\n\n::: chart", "---\n\n" + "\n\n".join([long] * 5 + [short] * count) + "\n\n::: chart", 1)
+        section.write_text(text.replace("::: table", "\n\n".join([long] * 3) + "\n\n::: table", 1), encoding="utf-8")
+        edition = make_edition(load_project(root), "team")
+        html = briefing_html(edition)
+        plain = weasyprint.HTML(string=html, base_url=root.as_uri() + "/").render().pages
+        if pagination.pushed_figures(plain):
+            break
+    else:
+        pytest.skip("no length of the sample leaves a hole with these fonts")
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(write_pdf(html, edition)[0])
+    fills = [page_fill(height, words) for _, height, words in pages_of_words(pdf)]
+    assert pagination.holes(plain) >= 1
+    assert all(fill >= 2 / 3 for fill in fills[:-1]), fills
+    chart_title = next(i for i, page in enumerate(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                                                                   text=True, check=True).stdout.split("\f")) if "Sales rose every quarter" in page)
+    assert "Q4" in subprocess.run(["pdftotext", "-layout", "-f", str(chart_title + 1), "-l", str(chart_title + 1), str(pdf), "-"],
+                                  capture_output=True, text=True, check=True).stdout  # the chart stands with its title
+
+
+def test_deferred_figures_follow_the_next_prose_block():
+    from reportgen.model import Block, Section
+    from reportgen.render.pagination import arranged
+
+    section = Section(id="s", title="S", order=1, path="s.md")
+    prose, chart, more, table = Block("html", line=1), Block("chart", line=5), Block("html", line=9), Block("table", line=12)
+    blocks = [prose, chart, more, table]
+    assert arranged(section, blocks, set()) == blocks
+    assert arranged(section, blocks, {"s:5"}) == [prose, more, chart, table]
+    assert arranged(section, blocks, {"s:12"}) == blocks  # nothing follows it: it stays last

@@ -41,7 +41,7 @@ def test_build_one_audience_one_format_writes_output_and_manifest(cli, project_c
     [entry] = manifest["outputs"]
     assert entry["audience"] == "board" and entry["format"] == "pdf"
     assert entry["path"] == "board/quarterly-review.pdf"
-    assert entry["pages"] >= 3 and entry["bytes"] == (out / entry["path"]).stat().st_size
+    assert entry["pages"] >= 1 and entry["bytes"] == (out / entry["path"]).stat().st_size
     assert len(entry["sha256"]) == 64
 
 

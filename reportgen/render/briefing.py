@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..errors import ReportgenError
 from ..front import edition_front
+from .pagination import arranged, block_key, holes, pushed_figures
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
@@ -120,6 +121,8 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "figure_caption": edition.figure_caption,
         "asset": lambda name: find_file(list(edition.template_dirs), str(name), edition.audience.path).as_uri(),
         "figure_parts": figure_parts,
+        "block_key": block_key,
+        "blocks_of": lambda section: list(section.blocks),
     }
 
 
@@ -153,13 +156,19 @@ def _css_string(text: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def briefing_html(edition: Edition) -> str:
-    """Render the edition's briefing to HTML through its template folders."""
+def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset()) -> str:
+    """Render the edition's briefing to HTML through its template folders.
+
+    *deferred* names figures (``section:line``) to print after the paragraph that follows
+    them, as the PDF's layout asks when a figure would leave a hole (see pagination.py).
+    """
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
     env.filters["css_string"] = _css_string
     env.filters["notes_attached"] = _notes_attached
-    html = render_template(env, "briefing.html.j2", briefing_context(edition))
+    context = briefing_context(edition)
+    context["blocks_of"] = lambda section: arranged(section, section.blocks, deferred)
+    html = render_template(env, "briefing.html.j2", context)
     check_resources(html, edition)
     return html
 
@@ -234,15 +243,19 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
     fetcher = _confined_fetcher(_allowed_roots(edition))
     fonts = FontConfiguration()
     variant = edition.audience.pdf_variant
-    document = weasyprint.HTML(string=html, base_url=edition.root.resolve().as_uri() + "/", url_fetcher=fetcher)
     options = {
         "pdf_variant": None if variant == "none" else variant,
         "pdf_tags": variant != "none",
         "pdf_identifier": b"reportgen-" + edition.audience.name.encode()[:32],
         "attachments": [],
     }
+
+    def layout(source: str) -> Any:
+        document = weasyprint.HTML(string=source, base_url=edition.root.resolve().as_uri() + "/", url_fetcher=fetcher)
+        return document.render(font_config=fonts, **options)
+
     with _weasyprint_messages() as messages:
-        rendered = document.render(font_config=fonts, **options)
+        rendered = _without_holes(layout(html), layout, edition, html)
         # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
         linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
         if linked or rendered.metadata.attachments:
@@ -280,6 +293,26 @@ def _text_off_page(rendered: Any) -> tuple[int, str] | None:
             ):
                 return number, box.text.strip()
     return None
+
+
+_MAX_DEFERRALS = 4
+
+
+def _without_holes(rendered: Any, layout: Any, edition: Edition, html: str) -> Any:
+    """Return the layout with the fewest holes: each figure pushed to the next page, leaving
+    a page more than a third empty, is placed after the paragraph that follows it instead."""
+    breaks = (0,) if re.search(r'<body class="[^"]*\bwith-contents\b', html) else ()
+    deferred: set[str] = set()
+    for _ in range(_MAX_DEFERRALS):
+        pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in deferred]
+        if not pushed:
+            break
+        trial = deferred | {pushed[0]}
+        candidate = layout(briefing_html(edition, frozenset(trial)))
+        deferred = trial  # tried once, whatever the outcome
+        if holes(candidate.pages, breaks) < holes(rendered.pages, breaks):
+            rendered = candidate
+    return rendered
 
 
 def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:
