@@ -255,15 +255,20 @@ def test_no_self_referential_lead_ins_and_no_tool_speak(pdfs):
 
 
 @pytest.mark.parametrize("audience", ("government", "business", "academic"))
-def test_running_headers_name_the_section_that_starts_on_the_page(pdfs, project, audience):
+def test_running_headers_name_the_section_in_force_at_the_top_of_each_page(pdfs, project, audience):
     edition = make_edition(project, audience)
-    titles = [s.title for s in edition.sections if s.depth != "summary"]
+    titles = [s.title for s in edition.sections if s.depth != "summary"] + [edition.labels["also_covered"]]
     pages = subprocess.run(["pdftotext", "-layout", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[1:-1]
+    in_force = ""
     for number, page in enumerate(pages, start=2):
-        lines = [line.strip() for line in page.splitlines() if line.strip()]
-        starting = [t for line in lines[1:] for t in titles if re.fullmatch(rf"\d\d\s+{re.escape(t)}", line)]
-        if starting:
-            assert lines[0].endswith(starting[0].split()[-1]), f"{audience}: page {number} is headed {lines[0]!r}, its first section is {starting[0]!r}"
+        lines = [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        header, body = lines[0], lines[1:]
+        starts = [t for line in body for t in titles if re.fullmatch(rf"(\d\d )?{re.escape(t)}", line)]
+        opening = starts[0] if starts and any(re.fullmatch(rf"(\d\d )?{re.escape(starts[0])}", line) for line in body[:1]) else ""
+        expected = opening or in_force
+        if expected:
+            assert header.endswith(expected), f"{audience}: page {number} is headed {header!r}, not {expected!r}"
+        in_force = starts[-1] if starts else in_force
 
 
 def test_a_figure_pushed_to_the_next_page_lets_the_following_prose_fill_the_hole(tmp_path):
