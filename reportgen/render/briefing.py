@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..errors import ReportgenError
 from ..front import edition_front
-from .pagination import arranged, block_key, holes, pushed_figures
+from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
@@ -35,6 +35,7 @@ PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
 _PAGE_WIDTHS_MM = {"A4": 210.0, "Letter": 215.9}
 _PAGE_MARGIN_MM = 20.0  # left and right; briefing.css sets the same
 _TEXT_COLUMN_MM = 118.0
+_SIDE_GAP_MM = 6.0  # between the text and a side note
 _CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fit it
 _TIMELINE_SIZE_MM = (160.0, 46.0)
 _FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d[\d,.]*%?)\s*(.*)$", re.S)
@@ -111,6 +112,7 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         # is the side column (notes beside the text) that charts, tables and figures span.
         "side_column": f"{page_width - 2 * _PAGE_MARGIN_MM - _TEXT_COLUMN_MM:.1f}mm",
         "text_column": f"{_TEXT_COLUMN_MM:.1f}mm",
+        "side_note": f"{page_width - 2 * _PAGE_MARGIN_MM - _TEXT_COLUMN_MM - _SIDE_GAP_MM:.1f}mm",
         "page_size": page_size,
         "page_height": page_height,
         "report_date": format_date(edition.config.date),
@@ -123,6 +125,7 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "figure_parts": figure_parts,
         "block_key": block_key,
         "blocks_of": lambda section: list(section.blocks),
+        "tight": False,
     }
 
 
@@ -156,11 +159,12 @@ def _css_string(text: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset()) -> str:
+def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset(), tight: bool = False) -> str:
     """Render the edition's briefing to HTML through its template folders.
 
     *deferred* names figures (``section:line``) to print after the paragraph that follows
-    them, as the PDF's layout asks when a figure would leave a hole (see pagination.py).
+    them, as the PDF's layout asks when a figure would leave a hole (see pagination.py);
+    *tight* sets the text a little closer, to take a few lines back from a short last page.
     """
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
@@ -168,6 +172,7 @@ def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset()) -> s
     env.filters["notes_attached"] = _notes_attached
     context = briefing_context(edition)
     context["blocks_of"] = lambda section: arranged(section, section.blocks, deferred)
+    context["tight"] = tight
     html = render_template(env, "briefing.html.j2", context)
     check_resources(html, edition)
     return html
@@ -296,23 +301,40 @@ def _text_off_page(rendered: Any) -> tuple[int, str] | None:
 
 
 _MAX_DEFERRALS = 4
+_SHORT_LAST_PAGE = 1 / 3  # a last page filled less than this is worth taking back
 
 
 def _without_holes(rendered: Any, layout: Any, edition: Edition, html: str) -> Any:
     """Return the layout with the fewest holes: each figure pushed to the next page, leaving
-    a page more than a third empty, is placed after the paragraph that follows it instead."""
+    a page more than a third empty, or split over two, is placed after the paragraph that
+    follows it instead; a few lines alone on the last page are taken back by setting the text
+    a little tighter."""
     breaks = (0,) if re.search(r'<body class="[^"]*\bwith-contents\b', html) else ()
-    deferred: set[str] = set()
-    for _ in range(_MAX_DEFERRALS):
-        pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in deferred]
-        if not pushed:
-            break
-        trial = deferred | {pushed[0]}
-        candidate = layout(briefing_html(edition, frozenset(trial)))
-        deferred = trial  # tried once, whatever the outcome
-        if holes(candidate.pages, breaks) < holes(rendered.pages, breaks):
+
+    def fixed(rendered: Any, tight: bool) -> Any:
+        deferred: set[str] = set()
+        for _ in range(_MAX_DEFERRALS):
+            split = [name for name in split_figures(rendered.pages) if name not in deferred]
+            pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in deferred]
+            if not split and not pushed:
+                break
+            deferred.add((split or pushed)[0])  # tried once, whatever the outcome
+            candidate = layout(briefing_html(edition, frozenset(deferred), tight))
+            if _faults(candidate.pages, breaks) < _faults(rendered.pages, breaks):
+                rendered = candidate
+        return rendered
+
+    rendered = fixed(rendered, False)
+    if len(rendered.pages) > 1 and page_fill(rendered.pages[-1]) < _SHORT_LAST_PAGE:
+        candidate = fixed(layout(briefing_html(edition, tight=True)), True)
+        if len(candidate.pages) < len(rendered.pages) and _faults(candidate.pages, breaks) <= _faults(rendered.pages, breaks):
             rendered = candidate
     return rendered
+
+
+def _faults(pages: Any, breaks: tuple[int, ...]) -> tuple[int, int]:
+    """Return a layout's faults, worst first: figures split over two pages, then holes."""
+    return len(split_figures(pages)), holes(pages, breaks)
 
 
 def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:

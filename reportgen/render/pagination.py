@@ -63,6 +63,23 @@ def pushed_figures(pages: Sequence[Any], breaks_after: Iterable[int] = ()) -> li
     return found
 
 
+def split_figures(pages: Sequence[Any]) -> list[str]:
+    """Return the ``data-block`` names of figures laid out over two pages (a side note that
+    floats at a page foot is split, whatever its ``break-inside``); long tables may split."""
+    seen: dict[str, int] = {}
+    split = []
+    for index, page in enumerate(pages):
+        for child in page._page_box.children:
+            for descendant in child.descendants() if type(child).__name__ not in ("MarginBox", "FootnoteAreaBox") else ():
+                element = getattr(descendant, "element", None)
+                name = element.get("data-block") if element is not None else None
+                if not name or element.tag == "figure" and "data-table" in (element.get("class") or ""):
+                    continue
+                if seen.setdefault(name, index) != index and name not in split:
+                    split.append(name)
+    return split
+
+
 def page_fill(page: Any) -> float:
     """Return how far down its text area a laid-out page's content reaches, from 0 to 1."""
     box = page._page_box
