@@ -320,15 +320,20 @@ def test_deferred_figures_follow_the_next_prose_block():
     assert arranged(section, blocks, {"s:12"}) == blocks  # nothing follows it: it stays last
 
 
-@pytest.mark.parametrize("audience", ("government", "business", "academic"))
+@pytest.mark.parametrize("audience", ("government", "business"))  # the academic edition has none in full
 def test_side_notes_stand_whole_on_one_page(pdfs, project, audience):
-    pages = [" ".join(page.split()) for page in subprocess.run(["pdftotext", "-raw", str(pdfs[audience]), "-"], capture_output=True,
-                                                                  text=True, check=True).stdout.split("\f")]
+    import html
+
+    def read(text: str) -> str:
+        return re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(text.split()))
+
+    pages = [read(page) for page in subprocess.run(["pdftotext", "-raw", str(pdfs[audience]), "-"], capture_output=True,
+                                                   text=True, check=True).stdout.split("\f")]
     edition = make_edition(project, audience)
     callouts = [block for section in edition.sections if section.depth == "full" for block in section.blocks if block.kind == "callout"]
     assert callouts
     for block in callouts:
-        words = re.sub(r"<[^>]+>", " ", block.html).split()
+        words = read(html.unescape(re.sub(r"<[^>]+>", " ", block.html))).split()
         first, last = " ".join(words[:3]), " ".join(words[-3:])
         on = [i for i, page in enumerate(pages) if first in page]
         assert on and last in pages[on[0]], f"{audience}: the call-out {block.options.get('title')!r} is split over two pages"
