@@ -196,7 +196,7 @@ def build_projects(
             builds.append(_ProjectBuild.start(folder, out, names, formats, force, progress))
         executor = executor_for(jobs, scheduler)
         _plan_stale(builds, formats, jobs, executor.renders_here)
-        tasks = [Task(job, index, item.sources) for index, item in enumerate(builds) for job in item.todo(progress)]
+        tasks = [Task(job, index, item.sources) for index, item in enumerate(builds) for job in item.todo(progress) if item.sources]
         for item in builds:
             item.finish_if_done()
         for index, result in executor.render(tasks):
@@ -235,7 +235,7 @@ def _plan_stale(builds: list[_ProjectBuild], formats: list[str], jobs: int | Non
         return
     preload = renders_here and bool({"pdf", "pptx"} & set(formats))
     workers = local_workers(jobs)
-    calls = [(item.project, item.stale, formats) for item in stale]
+    calls = [(item.project, item.stale, formats) for item in stale if item.project is not None]  # all loaded
     if workers > 1 and (len(stale) > 1 or (preload and sum(item.missing for item in stale) > 1)):
         planned = in_parallel(plan_jobs, calls, workers, (lambda: import_renderers(set(formats))) if preload else None)
     else:

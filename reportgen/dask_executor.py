@@ -75,7 +75,7 @@ class DaskExecutor:
 def _distributed() -> Any:
     try:
         import distributed
-        import distributed.scheduler  # noqa: F401  (KilledWorker)
+        import distributed.scheduler  # KilledWorker
     except ImportError:
         raise ReportgenError(MISSING) from None
     return distributed

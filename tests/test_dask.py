@@ -10,10 +10,10 @@ import pytest
 
 distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install 'reportgen[dask]')")
 
-from conftest import PROJECTS  # noqa: E402
+from conftest import PROJECTS
 
-from reportgen import dask_executor  # noqa: E402
-from reportgen.build import build_projects  # noqa: E402
+from reportgen import dask_executor
+from reportgen.build import build_projects
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0B6E4F"/></svg>\n'
