@@ -11,12 +11,12 @@ here.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from .errors import ReportgenError
 from .executors import Task, heaviest_first
 from .parcel import Parcel, pack, render_parcel
+from .resources import MAX_READ_BYTES, read_file
 
 if TYPE_CHECKING:
     from .build import Output
@@ -45,25 +45,29 @@ class DaskExecutor:
 
     def _render(self, distributed: Any, client: Any, tasks: Sequence[Task]) -> Iterator[tuple[int, tuple[bytes, Output] | ReportgenError]]:
         parcels: list[Parcel] = []
-        files: dict[str, Path] = {}
+        blobs: dict[str, bytes] = {}
         for task in tasks:
             parcel, carried = pack(task.job, task.sources)
             parcels.append(parcel)
-            files.update(carried)
-        scattered = client.scatter({f"reportgen-input-{digest}": path.read_bytes() for digest, path in files.items()})
+            for digest, path in carried.items():
+                if digest not in blobs:
+                    blobs[digest] = read_file(path, [task.sources.root], str(path), MAX_READ_BYTES)
+        scattered = client.scatter({f"reportgen-input-{digest}": data for digest, data in blobs.items()})
         futures: dict[Any, int] = {}
         for rank, index in enumerate(heaviest_first(tasks)):
             inputs = {digest: scattered[f"reportgen-input-{digest}"] for _name, digest in parcels[index].inputs}
             key = f"reportgen-{tasks[index].job.format}-{uuid.uuid4().hex}"
             future = client.submit(render_parcel, parcels[index], inputs, key=key, priority=len(tasks) - rank, pure=False)
             futures[future] = index
-        for future in distributed.as_completed(list(futures), loop=client.loop):
+        # Results arrive with their futures: no round trip to the scheduler per job.
+        for future, result in distributed.as_completed(list(futures), loop=client.loop, with_results=True, raise_errors=False):
             index = futures[future]
             if future.cancelled():
                 continue
-            try:
-                result: tuple[bytes, Output] | ReportgenError = future.result()
-            except distributed.scheduler.KilledWorker as error:
+            if future.status == "error":
+                error = result[1]
+                if not isinstance(error, distributed.scheduler.KilledWorker):
+                    raise error.with_traceback(result[2])
                 result = ReportgenError(f"the Dask workers died while rendering {tasks[index].job.path}: {error}")
             if isinstance(result, ReportgenError):
                 for other, position in futures.items():

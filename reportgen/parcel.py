@@ -2,27 +2,35 @@
 
 A parcel names every project file the job's output is made from (the files its source key
 covers, see incremental.py) by content hash; the bytes travel beside it, once per distinct
-file. The worker lays them out in a temporary project folder, renders there, and sends back
+file. The worker lays them out in a project folder of its own, renders there, and sends back
 the bytes and the `Output`, or the project error with the client's paths put back, so a
 message reads exactly as a local build's would.
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import hashlib
+import re
+import shutil
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from .errors import ProjectErrors, ReportgenError
 from .incremental import PACKAGE, toolchain
-from .resources import inside
+from .resources import MAX_READ_BYTES, file_refusal
 
 if TYPE_CHECKING:
     from .build import Job, Output
     from .incremental import Sources
 
+KEPT_FOLDERS = 32  # project folders a worker keeps for later jobs; more than its threads ever use at once
+_HASH = re.compile(r"[0-9a-f]{64}")
 TOOLCHAIN_DIFFERS = (
     "a Dask worker runs another version of reportgen or of its rendering libraries than this "
     "machine; install the same versions on the workers"
@@ -43,15 +51,15 @@ class Parcel:
 def pack(job: Job, sources: Sources) -> tuple[Parcel, dict[str, Path]]:
     """Return *job* as a parcel, and the files it carries by hash (hash -> file to read).
 
-    Files whose links lead outside the project are not sent: the worker then refuses them
-    as missing, as the local renderer refuses them as outside.
+    Files a build may not read (links out of the project, pipes, files above every size
+    limit) are not sent: the worker then refuses them as missing, as this machine refuses them.
     """
     root = sources.root.resolve()
     inputs: list[tuple[str, str]] = []
     files: dict[str, Path] = {}
     for name, digest in sources.inputs(job.audience, job.depends).items():
         path = root / name
-        if digest == "missing" or not inside(path, [root]):
+        if not _HASH.fullmatch(digest) or file_refusal(path, [root], MAX_READ_BYTES):
             continue
         inputs.append((name, digest))
         files[digest] = path
@@ -60,7 +68,7 @@ def pack(job: Job, sources: Sources) -> tuple[Parcel, dict[str, Path]]:
 
 
 def render_parcel(parcel: Parcel, blobs: Mapping[str, bytes]) -> tuple[bytes, Output] | ReportgenError:
-    """Render *parcel* with its files (*blobs*, by hash) in a temporary project folder.
+    """Render *parcel* with its files (*blobs*, by hash) in a project folder of this worker's.
 
     Runs on a worker. A project error is returned, not raised, so the cluster logs nothing
     and the client reports it as a local build would.
@@ -69,19 +77,42 @@ def render_parcel(parcel: Parcel, blobs: Mapping[str, bytes]) -> tuple[bytes, Ou
 
     if toolchain() != parcel.toolchain:
         return ReportgenError(TOOLCHAIN_DIFFERS)
-    with tempfile.TemporaryDirectory(prefix="reportgen-job-") as folder:
-        here = Path(folder).resolve()
-        for name, digest in parcel.inputs:
-            target = here / name
-            if not target.resolve().is_relative_to(here):
-                continue  # a name planned elsewhere never leaves the folder
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blobs[digest])
-        moves = ((Path(parcel.root), here), (Path(parcel.package), PACKAGE.resolve()))
-        try:
-            return render_job(_relocated(parcel.job, moves))
-        except ReportgenError as error:
-            return _moved_back(error, [(new, old) for old, new in moves])
+    here = _project_folder(parcel.inputs, blobs)
+    moves = ((Path(parcel.root), here), (Path(parcel.package), PACKAGE.resolve()))
+    try:
+        return render_job(_relocated(parcel.job, moves))
+    except ReportgenError as error:
+        return _moved_back(error, [(new, old) for old, new in moves])
+
+
+_folders: OrderedDict[str, Path] = OrderedDict()  # this worker's project folders, the latest last
+_folders_lock = threading.Lock()
+_workspace: list[Path] = []
+
+
+def _project_folder(inputs: tuple[tuple[str, str], ...], blobs: Mapping[str, bytes]) -> Path:
+    """Return a folder holding exactly *inputs*, laid out once per worker and shared by the jobs
+    that read the same files (an audience's PDF and deck), never changed once made."""
+    key = hashlib.sha256(repr(inputs).encode()).hexdigest()
+    with _folders_lock:
+        if key in _folders:
+            _folders.move_to_end(key)
+            return _folders[key]
+        if not _workspace:
+            _workspace.append(Path(tempfile.mkdtemp(prefix="reportgen-worker-")).resolve())
+            atexit.register(shutil.rmtree, _workspace[0], True)
+    folder = Path(tempfile.mkdtemp(dir=_workspace[0]))
+    for name, digest in inputs:
+        target = folder / name
+        if not target.resolve().is_relative_to(folder):
+            continue  # a name planned elsewhere never leaves the folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blobs[digest])
+    with _folders_lock:
+        _folders[key] = folder
+        while len(_folders) > KEPT_FOLDERS:
+            shutil.rmtree(_folders.popitem(last=False)[1], ignore_errors=True)
+    return folder
 
 
 def _relocated(job: Job, moves: tuple[tuple[Path, Path], ...]) -> Job:
