@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import REPO, Series, make_project, measure, reportgen
+from bench import REPO, Run, Series, make_project, measure, reportgen
 
 WORKERS = 2
 
@@ -67,6 +67,21 @@ def connect_seconds(address: str) -> float:
     return float(done.stdout.split()[-1])
 
 
+def _worker_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def on_cluster(client, command: list[str]) -> Run:  # type: ignore[no-untyped-def]
+    """Measure *command* like measure(), adding the CPU time the cluster's workers spent meanwhile."""
+    before = sum(client.run(_worker_cpu).values())
+    run = measure(command)
+    run.cpu += sum(client.run(_worker_cpu).values()) - before
+    return run
+
+
 def transfer(projects: list[Path]) -> dict[str, float]:
     """Return the bytes a cluster build sends: pickled parcels per job, distinct input files."""
     sys.path.insert(0, str(REPO))
@@ -95,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=1, help="repetitions of each build (default 1; medians)")
     args = parser.parse_args(argv)
     try:
-        import distributed  # noqa: F401
+        import distributed
     except ImportError:
         sys.exit("batch: needs Dask distributed: pip install 'reportgen[dask]'")
     # The cluster's workers must import the same reportgen as the build (the toolchain check).
@@ -112,48 +127,56 @@ def main(argv: list[str] | None = None) -> int:
         sent = transfer(projects)
         jobs = sent["jobs"]
         series = {name: Series() for name in ("j1", "j2", "dask", "noop", "html_local", "html_dask")}
-        for rep in range(args.reps):
+        connects = []
+        for rep in range(args.reps):  # interleaved, so a change in the machine's load hits every figure alike
             log(f"repetition {rep + 1}/{args.reps}: -j 1")
             series["j1"].runs.append(measure(reportgen("build", *projects, "-o", root / "j1", "-j", "1", "--force")))
             log("-j 2")
             series["j2"].runs.append(measure(reportgen("build", *projects, "-o", root / "j2", "-j", "2", "--force")))
-            with local_cluster() as cluster:
+            with local_cluster() as cluster, distributed.Client(cluster, set_as_default=False) as client:
                 address = cluster.scheduler_address
                 log(f"Dask LocalCluster of {WORKERS} workers at {address}")
-                series["dask"].runs.append(measure(reportgen("build", *projects, "-o", root / "dask", "--scheduler", address, "--force")))
+                series["dask"].runs.append(on_cluster(client, reportgen("build", *projects, "-o", root / "dask", "--scheduler", address, "--force")))
                 series["noop"].runs.append(measure(reportgen("build", *projects, "-o", root / "dask", "--scheduler", address)))
-                connect = statistics.median(connect_seconds(address) for _ in range(3))
+                connects.append(statistics.median(connect_seconds(address) for _ in range(3)))
                 log("HTML only (per-job overhead)")
-                series["html_dask"].runs.append(measure(reportgen("build", *projects, "-f", "html", "-o", root / "hd", "--scheduler", address, "--force")))
+                series["html_dask"].runs.append(on_cluster(client, reportgen("build", *projects, "-f", "html", "-o", root / "hd", "--scheduler", address, "--force")))
             series["html_local"].runs.append(measure(reportgen("build", *projects, "-f", "html", "-o", root / "hl", "-j", "2", "--force")))
         same = all((root / "j1" / path.relative_to(root / "dask")).read_bytes() == path.read_bytes()
                    for path in (root / "dask").rglob("*") if path.suffix in (".pdf", ".pptx"))
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    connect = statistics.median(connects)
     j1, j2, dask, noop = (series[name].median for name in ("j1", "j2", "dask", "noop"))
     html_jobs = jobs // 2  # one HTML job per audience
     overhead = (series["html_dask"].median - series["html_local"].median - connect) / html_jobs
+    cpu_overhead = (series["html_dask"].cpu - series["html_local"].cpu) / html_jobs
     lines = [
         f"reportgen batch benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; {len(projects)} projects, "
         f"{jobs} jobs (PDF + deck per audience); median of {args.reps} run(s); whole processes",
-        f"1-minute load average at the end {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times)",
+        f"1-minute load average at the end {os.getloadavg()[0]:.1f} (other work on the machine inflates wall times; "
+        "CPU time is the steadier measure)",
         "",
-        f"{'run':<34}{'seconds':>9}{'jobs/s':>9}{'efficiency':>12}",
-        f"{'local pool -j 1':<34}{j1:>9.1f}{jobs / j1:>9.2f}{1.0:>12.2f}",
-        f"{'local pool -j 2':<34}{j2:>9.1f}{jobs / j2:>9.2f}{j1 / j2 / WORKERS:>12.2f}",
-        f"{f'Dask LocalCluster, {WORKERS} workers':<34}{dask:>9.1f}{jobs / dask:>9.2f}{j1 / dask / WORKERS:>12.2f}",
+        f"{'run':<34}{'seconds':>9}{'jobs/s':>9}{'efficiency':>12}{'CPU s/job':>11}",
+        f"{'local pool -j 1':<34}{j1:>9.1f}{jobs / j1:>9.2f}{1.0:>12.2f}{series['j1'].cpu / jobs:>11.3f}",
+        f"{'local pool -j 2':<34}{j2:>9.1f}{jobs / j2:>9.2f}{j1 / j2 / WORKERS:>12.2f}{series['j2'].cpu / jobs:>11.3f}",
+        f"{f'Dask LocalCluster, {WORKERS} workers':<34}{dask:>9.1f}{jobs / dask:>9.2f}{j1 / dask / WORKERS:>12.2f}"
+        f"{series['dask'].cpu / jobs:>11.3f}",
         "",
         f"{'ratio':<44}{'value':>8}",
         f"{'-j 2 / -j 1':<44}{j2 / j1:>7.2f}x",
         f"{'Dask (2 workers) / -j 1':<44}{dask / j1:>7.2f}x",
         f"{'Dask (2 workers) / -j 2':<44}{dask / j2:>7.2f}x",
+        f"{'CPU time, Dask / -j 2':<44}{series['dask'].cpu / series['j2'].cpu:>7.2f}x",
         f"{'nothing changed, --scheduler (s)':<44}{noop:>8.2f}",
         f"{'Dask outputs byte-identical to -j 1':<44}{'yes' if same else 'NO':>8}",
         "",
         "what limits scaling",
         f"{'once per build: import distributed, connect (s)':<44}{connect:>8.2f}",
-        f"{'cluster overhead per job (s, from HTML jobs)':<44}{overhead:>8.3f}   "
-        f"({series['html_dask'].median:.1f} s on the cluster vs {series['html_local'].median:.1f} s with -j 2, {html_jobs} jobs, less the above)",
+        f"{'cluster overhead per job, wall (s)':<44}{overhead:>8.3f}   "
+        f"(HTML jobs: {series['html_dask'].median:.1f} s on the cluster vs {series['html_local'].median:.1f} s with -j 2, "
+        f"{html_jobs} jobs, less the line above)",
+        f"{'cluster overhead per job, CPU (s)':<44}{cpu_overhead:>8.3f}   (build process and workers, same jobs)",
         f"{'pickled parcel per job (KB)':<44}{sent['parcel_kb']:>8.0f}",
         f"{'distinct input files, sent once (KB)':<44}{sent['inputs_kb']:>8.0f}   ({sent['input_files']} files)",
     ]

@@ -9,6 +9,7 @@ project's jobs go on. Writing stays with the build, in this process.
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -120,12 +121,23 @@ def in_parallel(function: Callable[..., R], calls: Sequence[tuple[Any, ...]], wo
         futures = [pool.submit(function, *arguments) for arguments in calls]
         if meanwhile:
             meanwhile()
-        for future in futures:
+        for future, arguments in zip(futures, calls):
             try:
                 results.append(future.result())
             except ReportgenError as error:
                 results.append(error)
+            except concurrent.futures.process.BrokenProcessPool:
+                # A child that died (it could not even send its error back) loses no work:
+                # the call runs again here, where its error or bug shows as it would serially.
+                results.append(_called_here(function, arguments))
     return results
+
+
+def _called_here(function: Callable[..., R], arguments: tuple[Any, ...]) -> R | ReportgenError:
+    try:
+        return function(*arguments)
+    except ReportgenError as error:
+        return error
 
 
 def fork_context() -> multiprocessing.context.BaseContext | None:

@@ -15,6 +15,7 @@ import pytest
 from conftest import PROJECTS, REPO
 
 from reportgen.build import build_projects, plan_jobs
+from reportgen.executors import in_parallel
 from reportgen.incremental import Sources
 from reportgen.parcel import TOOLCHAIN_DIFFERS, pack, render_parcel
 from reportgen.project import load_project
@@ -203,3 +204,13 @@ def test_a_local_build_and_the_help_never_import_dask(three):
     helped = subprocess.run([sys.executable, "-X", "importtime", "-m", "reportgen", "build", "--help"], capture_output=True, text=True, env=env, check=True)
     assert "--scheduler" in helped.stdout
     assert not [line for line in helped.stderr.splitlines() if line.rstrip().endswith(("dask", "distributed", "weasyprint"))]
+
+
+def _dies_in_a_child(parent: int, value: int) -> int:
+    if os.getpid() != parent:
+        os._exit(1)  # as a child does that cannot send its result back
+    return value * 2
+
+
+def test_planning_in_a_child_that_dies_runs_again_here():
+    assert in_parallel(_dies_in_a_child, [(os.getpid(), 1), (os.getpid(), 2)], 2) == [2, 4]
