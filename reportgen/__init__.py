@@ -6,6 +6,9 @@ __version__ = "0.1.0"
 
 from .errors import ExitStatus, ProjectErrors, ReportgenError  # noqa: E402
 from .project import load_project  # noqa: E402
-from .build import BuildResult, Output, build, check  # noqa: E402  (WeasyPrint and python-pptx load lazily)
+from .build import BatchResult, BuildResult, Output, build, build_projects, check  # noqa: E402  (WeasyPrint and python-pptx load lazily)
 
-__all__ = ["BuildResult", "ExitStatus", "Output", "ProjectErrors", "ReportgenError", "build", "check", "load_project", "__version__"]
+__all__ = [
+    "BatchResult", "BuildResult", "ExitStatus", "Output", "ProjectErrors", "ReportgenError",
+    "build", "build_projects", "check", "load_project", "__version__",
+]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import dataclasses
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import tempfile
@@ -16,10 +14,11 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import __version__
-from .errors import ErrorCollector, ReportgenError
+from .errors import ErrorCollector, ProjectErrors, ReportgenError
+from .executors import Task, executor_for, import_renderers, in_parallel, local_workers
 from .incremental import Sources, file_digest, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
 from .project import load_project
@@ -61,6 +60,7 @@ class Output:
     source: str = ""
     depends: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()  # project files an HTML output needs copied beside it
+    out_dir: Path | None = None  # the output folder *path* is relative to, once the build knows it
 
     def manifest_entry(self) -> dict:
         entry: dict = {"audience": self.audience, "format": self.format, "path": self.path, "sha256": self.sha256, "bytes": self.bytes}
@@ -77,10 +77,31 @@ class Output:
 
 @dataclass
 class BuildResult:
+    """One project's build: its outputs in order, or the error that stopped it."""
+
     outputs: list[Output] = field(default_factory=list)
     out_dir: Path = Path("build")
     seconds: float = 0.0
     omitted: dict[str, str] = field(default_factory=dict)  # audience -> one line: what its deck left out, and why
+    project: Path = Path(".")
+    error: ReportgenError | None = None  # set when the project failed: its folder is as it was
+
+
+@dataclass
+class BatchResult:
+    """The projects of one build, in the order given."""
+
+    projects: list[BuildResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[ReportgenError]:
+        """Return every failed project's errors, one per problem."""
+        found: list[ReportgenError] = []
+        for result in self.projects:
+            if result.error is not None:
+                found.extend(result.error.errors if isinstance(result.error, ProjectErrors) else [result.error])
+        return found
 
 
 Progress = Callable[[Output], None]
@@ -133,64 +154,244 @@ def build(
     jobs: int | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the outputs of *audiences* × *formats* into *out_dir* (default PROJECT_DIR/build).
 
     Nothing is written unless every output renders; each file is written to a temporary
     name and moved into place. Outputs whose inputs have not changed are kept as they are.
+    *scheduler* (``tcp://HOST:PORT``) renders on a Dask cluster instead of local processes.
+    """
+    batch = build_projects([project_dir], audiences, formats, out_dir, jobs, progress, force, scheduler)
+    [result] = batch.projects
+    if result.error is not None:
+        raise result.error
+    return dataclasses.replace(result, seconds=batch.seconds)
+
+
+def build_projects(
+    project_dirs: Sequence[str | Path],
+    audiences: Iterable[str] | None = None,
+    formats: Iterable[str] | None = None,
+    out_dir: str | Path | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+    scheduler: str | None = None,
+) -> BatchResult:
+    """Build several projects in one run: one plan of all their jobs, one set of workers.
+
+    Each project builds into its own folder as it would alone: PROJECT_DIR/build, *out_dir*
+    for a single project, or OUT_DIR/<project folder's name> for several. A project that fails
+    (to load, plan, render or write) keeps its previous outputs and does not stop the others;
+    its error is in its result, with paths that name the project when there are several.
     """
     started = time.perf_counter()
-    project = load_project(project_dir)
-    names = _audiences(project, audiences)
     formats = _formats(formats)
-    out = Path(out_dir) if out_dir is not None else project.root / "build"
-    check_out_dir(out)
-    with output_lock(out):
-        return _build_locked(project, names, formats, out, jobs, progress, force, started)
+    folders = _project_folders(project_dirs, out_dir)
+    names = list(audiences) if audiences else None
+    builds: list[_ProjectBuild] = []
+    try:
+        for folder, out in folders:
+            builds.append(_ProjectBuild.start(folder, out, names, formats, force, progress))
+        executor = executor_for(jobs, scheduler)
+        _plan_stale(builds, formats, jobs, executor.renders_here)
+        tasks = [Task(job, index, item.sources) for index, item in enumerate(builds) for job in item.todo(progress) if item.sources]
+        for item in builds:
+            item.finish_if_done()
+        for index, result in executor.render(tasks):
+            builds[tasks[index].project].add(result, progress)
+    finally:
+        for item in builds:
+            item.lock.close()
+    located = len(builds) > 1
+    return BatchResult([item.result(located) for item in builds], time.perf_counter() - started)
 
 
-def _build_locked(
-    project: Project, names: list[str], formats: list[str], out: Path, jobs: int | None, progress: Progress | None, force: bool, started: float
-) -> BuildResult:
-    """Build into *out*, which this process holds the lock of (see output_lock())."""
-    remove_stale_temporaries(out)
-    previous = _previous_outputs(out)  # with --force too: the manifest keeps the outputs not built now
-    reusable = {} if force else previous
-    sources = Sources(project.root, out)
-    wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
-    results: dict[str, tuple[bytes | None, Output]] = {}
-    # Outputs whose source files are unchanged are kept without planning their audience.
-    for name, fmt, path in wanted:
-        old = reusable.get(path)
-        depends = _depends(old)
-        if old and depends is not None and old.get("source_hash") == sources.key(name, fmt, depends):
-            _keep(results, out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
-    stale = [name for name in names if any(n == name and path not in results for n, _fmt, path in wanted)]
-    missing = sum(1 for _name, _fmt, path in wanted if path not in results)
+def _project_folders(project_dirs: Sequence[str | Path], out_dir: str | Path | None) -> list[tuple[Path, Path | None]]:
+    """Return each distinct project folder with its output folder (None: PROJECT_DIR/build)."""
+    folders = list({Path(folder).resolve(): Path(folder) for folder in reversed(project_dirs)}.values())[::-1]
+    if out_dir is None or len(folders) <= 1:
+        return [(folder, Path(out_dir) if out_dir is not None else None) for folder in folders]
+    named: dict[str, Path] = {}
+    for folder in folders:
+        name = folder.resolve().name
+        if name in named:
+            raise ReportgenError(f"projects '{named[name]}' and '{folder}' would both build into {Path(out_dir) / name}: "
+                                 "with -o, each project builds into OUT_DIR/<its folder's name>")
+        named[name] = folder
+    return [(folder, Path(out_dir) / name) for name, folder in named.items()]
+
+
+def _plan_stale(builds: list[_ProjectBuild], formats: list[str], jobs: int | None, renders_here: bool) -> None:
+    """Plan every project's audiences that cannot be kept, in forked processes when it pays.
+
+    When the jobs render here, this process imports the renderers while the children plan:
+    render workers forked afterwards start with them loaded, and both cores are busy from
+    the start.
+    """
+    stale = [item for item in builds if not item.errors.errors and item.stale]
     if not stale:
-        planned = []
-    elif min(jobs or os.cpu_count() or 1, missing) > 1 and {"pdf", "pptx"} & set(formats):
-        planned = _plan_while_importing(project, stale, formats)
+        return
+    preload = renders_here and bool({"pdf", "pptx"} & set(formats))
+    workers = local_workers(jobs)
+    calls = [(item.project, item.stale, formats) for item in stale if item.project is not None]  # all loaded
+    if workers > 1 and (len(stale) > 1 or (preload and sum(item.missing for item in stale) > 1)):
+        planned = in_parallel(plan_jobs, calls, workers, (lambda: import_renderers(set(formats))) if preload else None)
     else:
-        planned = plan_jobs(project, stale, formats)
-    todo = []
-    for job in planned:
-        if job.path in results:
-            continue
-        depends = sources.depends(job.audience, job.depends)
-        job = dataclasses.replace(job, depends=depends, source=sources.key(job.audience, job.format, depends))
-        old = reusable.get(job.path)
-        if not (old and old.get("input_hash") == job.key and _keep(results, out, old, job, progress)):
-            todo.append(job)
-    for data, output in _render_all(todo, jobs, progress):
-        results[output.path] = (data, output)
-    written = [Job(name, fmt, path, results[path][1].key) for name, fmt, path in wanted]
-    _write_all(out, written, results, previous, project.root)
-    ordered = [results[path][1] for _name, _fmt, path in wanted]
-    from .plan import omission_summary
+        planned = [_planned(*call) for call in calls]
+    for item, jobs_or_error in zip(stale, planned):
+        if isinstance(jobs_or_error, ReportgenError):
+            item.fail(jobs_or_error)
+        else:
+            item.planned = jobs_or_error
 
-    omitted = {job.audience: omission_summary(job.plan) for job in planned if job.plan is not None and job.plan.omitted}
-    return BuildResult(outputs=ordered, out_dir=out, seconds=time.perf_counter() - started, omitted=omitted)
+
+def _planned(project: Project, names: list[str], formats: list[str]) -> list[Job] | ReportgenError:
+    try:
+        return plan_jobs(project, names, formats)
+    except ReportgenError as error:
+        return error
+
+
+@dataclass
+class _ProjectBuild:
+    """One project's part of a build, from its reusable outputs to its written manifest."""
+
+    folder: Path
+    out: Path
+    formats: list[str]
+    force: bool = False
+    project: Project | None = None
+    sources: Sources | None = None
+    previous: dict[str, dict] = field(default_factory=dict)
+    wanted: list[tuple[str, str, str]] = field(default_factory=list)  # (audience, format, path)
+    results: dict[str, tuple[bytes | None, Output]] = field(default_factory=dict)
+    stale: list[str] = field(default_factory=list)  # audiences to plan again
+    planned: list[Job] = field(default_factory=list)
+    waiting: int = 0  # jobs still rendering
+    errors: ErrorCollector = field(default_factory=ErrorCollector)
+    finished: bool = False
+    lock: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)  # the output folder's (output_lock())
+    started: float = field(default_factory=time.perf_counter)
+    seconds: float = 0.0
+
+    @classmethod
+    def start(cls, folder: Path, out: Path | None, audiences: list[str] | None, formats: list[str], force: bool,
+              progress: Progress | None) -> _ProjectBuild:
+        """Load the project and keep the outputs whose source files are unchanged, unplanned."""
+        item = cls(folder, out if out is not None else folder / "build", formats, force)
+        progress = item.reporting(progress)
+        try:
+            project = item.project = load_project(folder)
+            names = _audiences(project, audiences)
+            item.out = out if out is not None else project.root / "build"
+            check_out_dir(item.out)
+            item.lock.enter_context(output_lock(item.out))  # held until the project is written or fails
+            remove_stale_temporaries(item.out)
+            item.previous = _previous_outputs(item.out)  # with --force too: the manifest keeps the outputs not built now
+            item.sources = Sources(project.root, item.out)
+            item.wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
+        except ReportgenError as error:
+            item.fail(error)
+            return item
+        for name, fmt, path in item.wanted:
+            old = item.reusable.get(path)
+            depends = _depends(old)
+            if old and depends is not None and old.get("source_hash") == item.sources.key(name, fmt, depends):
+                _keep(item.results, item.out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
+        item.stale = list(dict.fromkeys(name for name, _fmt, path in item.wanted if path not in item.results))
+        return item
+
+    @property
+    def reusable(self) -> dict[str, dict]:
+        return {} if self.force else self.previous
+
+    @property
+    def missing(self) -> int:
+        """Return how many wanted outputs are neither kept nor rendered yet."""
+        return sum(1 for _name, _fmt, path in self.wanted if path not in self.results)
+
+    def todo(self, progress: Progress | None) -> list[Job]:
+        """Return the planned jobs to render: those whose input key is new or whose file changed."""
+        progress = self.reporting(progress)
+        if self.errors.errors:
+            return []
+        assert self.sources is not None
+        todo = []
+        for job in self.planned:
+            if job.path in self.results:
+                continue
+            depends = self.sources.depends(job.audience, job.depends)
+            job = dataclasses.replace(job, depends=depends, source=self.sources.key(job.audience, job.format, depends))
+            old = self.reusable.get(job.path)
+            if not (old and old.get("input_hash") == job.key and _keep(self.results, self.out, old, job, progress)):
+                todo.append(job)
+        self.waiting = len(todo)
+        return todo
+
+    def add(self, result: tuple[bytes, Output] | ReportgenError, progress: Progress | None) -> None:
+        """Take one rendered job (or its error); write the project when its last job is in."""
+        self.waiting -= 1
+        if isinstance(result, ReportgenError):
+            self.fail(result)
+            return
+        data, output = result
+        self.results[output.path] = (data, output)
+        if progress and not self.errors.errors:
+            progress(dataclasses.replace(output, out_dir=self.out))
+        self.finish_if_done()
+
+    def reporting(self, progress: Progress | None) -> Progress | None:
+        """Return *progress* given each output with this project's output folder."""
+        if progress is None:
+            return None
+        return lambda output: progress(dataclasses.replace(output, out_dir=self.out))
+
+    def finish_if_done(self) -> None:
+        """Write the outputs and manifest once every job is in, unless the project failed."""
+        if self.finished or self.waiting > 0 or self.errors.errors:
+            return
+        self.finished = True
+        written = [Job(name, fmt, path, self.results[path][1].key) for name, fmt, path in self.wanted]
+        try:
+            assert self.project is not None
+            _write_all(self.out, written, self.results, self.previous, self.project.root)
+        except ReportgenError as error:
+            self.fail(error)
+        finally:
+            self.lock.close()
+        self.results = {path: (None, output) for path, (_data, output) in self.results.items()}  # the bytes are on disk
+        self.seconds = time.perf_counter() - self.started
+
+    def fail(self, error: ReportgenError) -> None:
+        """Give the project up: nothing of it is written, its folder is unlocked."""
+        self.errors.extend(error)
+        self.results = {}
+        self.lock.close()
+
+    def result(self, located: bool) -> BuildResult:
+        """Return the project's result; with *located*, error paths start with the project folder."""
+        if self.errors.errors:
+            errors = [_in_project(error, self.folder) if located else error for error in self.errors.errors]
+            error = errors[0] if len(errors) == 1 else ProjectErrors(sorted(errors, key=lambda e: (e.path or "", e.line or 0)))
+            return BuildResult(out_dir=self.out, seconds=self.seconds, project=self.folder, error=error)
+        from .plan import omission_summary
+
+        outputs = [dataclasses.replace(self.results[path][1], out_dir=self.out) for _name, _fmt, path in self.wanted]
+        omitted = {job.audience: omission_summary(job.plan) for job in self.planned if job.plan is not None and job.plan.omitted}
+        return BuildResult(outputs, self.out, self.seconds, omitted, self.folder)
+
+
+def _in_project(error: ReportgenError, folder: Path) -> ReportgenError:
+    """Return *error* with its path inside *folder* (one of several projects built together)."""
+    if error.path is None:
+        return ReportgenError(error.message, folder, error.line)
+    if Path(error.path).is_absolute():
+        return error
+    if (folder / error.path).exists():
+        return ReportgenError(error.message, folder / error.path, error.line)
+    return ReportgenError(error.message, f"{folder}: {error.path}", error.line)
 
 
 def _audiences(project: Project, audiences: Iterable[str] | None) -> list[str]:
@@ -210,64 +411,6 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
         if fmt not in FORMATS:
             raise ReportgenError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
     return chosen
-
-
-def _plan_while_importing(project: Project, names: list[str], formats: list[str]) -> list[Job]:
-    """Plan *names* in a forked process while this one imports the renderers.
-
-    Render workers fork from this process once planning is done, so they start with WeasyPrint
-    and python-pptx loaded; importing them here while a child plans keeps both cores busy.
-    """
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=_fork_context()) as planner:
-        planning = planner.submit(plan_jobs, project, names, formats)
-        _import_renderers(set(formats))
-        return planning.result()
-
-
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """Return the "fork" start method where the platform has it (workers inherit the imports), else None."""
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-
-
-def _import_renderers(formats: set[str]) -> None:
-    """Import what rendering *formats* needs (WeasyPrint, python-pptx) into this process."""
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
-
-        from .render import briefing  # noqa: F401
-    if "pptx" in formats:
-        from .render import deck, pptx_xpath  # noqa: F401
-
-        pptx_xpath.install()
-
-
-def _render_all(todo: list[Job], jobs: int | None, progress: Progress | None) -> list[tuple[bytes, Output]]:
-    """Render *todo* here, or in *jobs* forked worker processes when there is more than one job."""
-    done: list[tuple[bytes, Output]] = []
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers <= 1:
-        for job in todo:
-            done.append(render_job(job))
-            if progress:
-                progress(done[-1][1])
-        return done
-    # Imported once, before the workers fork (usually while planning, above), so each starts
-    # with them loaded rather than spending its own CPU on the same imports.
-    _import_renderers({job.format for job in todo})
-    # The heaviest jobs first, so the pool does not end on one long PDF.
-    order = sorted(todo, key=lambda job: (job.format != "pdf", -len(job.html)))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()) as pool:
-        futures = [pool.submit(render_job, job) for job in order]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                done.append(future.result())
-                if progress:
-                    progress(done[-1][1])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    return done
 
 
 def _output_path(project: Project, audience: str, fmt: str) -> str:

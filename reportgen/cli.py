@@ -23,11 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     build = commands.add_parser("build", help="build every audience's briefing and deck")
-    build.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
+    build.add_argument("projects", nargs="*", default=["."], metavar="PROJECT_DIR", help="project folders (default: .); several build in one run")
     build.add_argument("-a", "--audience", action="append", dest="audiences", metavar="AUDIENCE", help="only this audience (repeatable)")
     build.add_argument("-f", "--format", action="append", dest="formats", choices=FORMAT_CHOICES, help="only this format (repeatable): pdf, pptx, html")
-    build.add_argument("-o", "--out", dest="out_dir", metavar="OUT_DIR", help="output folder (default PROJECT_DIR/build)")
+    build.add_argument("-o", "--out", dest="out_dir", metavar="OUT_DIR",
+                       help="output folder (default PROJECT_DIR/build); with several projects, OUT_DIR/<project folder's name>")
     build.add_argument("-j", "--jobs", type=_positive, metavar="JOBS", help="parallel jobs (default: the number of CPUs)")
+    build.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="render on this Dask scheduler's workers (needs reportgen[dask])")
     build.add_argument("--force", action="store_true", help="rebuild outputs even if their inputs are unchanged")
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
@@ -123,10 +125,11 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
 
 def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from .build import build
+    from .build import build_projects
 
     interactive = stderr.isatty()
     started = time.perf_counter()
+    several = len(args.projects) > 1
 
     def progress(output) -> None:  # type: ignore[no-untyped-def]
         if not interactive:
@@ -135,18 +138,34 @@ def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         if output.count is not None:
             count = f"{output.count} {'pages' if output.format == 'pdf' else 'slides'}"
         timing = "unchanged" if output.reused else f"{output.seconds:.1f} s"
-        print(f"  {output.path:<48} {count:>10}  {timing}", file=stderr, flush=True)
+        shown = str(output.out_dir / output.path) if several and output.out_dir else output.path
+        print(f"  {shown:<48} {count:>10}  {timing}", file=stderr, flush=True)
 
-    result = build(args.project, audiences=args.audiences, formats=args.formats, out_dir=args.out_dir, jobs=args.jobs, progress=progress, force=args.force)
-    made = sum(1 for output in result.outputs if not output.reused)
-    kept = len(result.outputs) - made
-    out = Path(result.out_dir)
-    summary = f"built {made} output(s)" + (f", {kept} unchanged" if kept else "") + f" in {time.perf_counter() - started:.1f} s -> {out / 'manifest.json'}"
+    batch = build_projects(args.projects, audiences=args.audiences, formats=args.formats, out_dir=args.out_dir, jobs=args.jobs,
+                           progress=progress, force=args.force, scheduler=args.scheduler)
+    built = [result for result in batch.projects if result.error is None]
+    if args.debug and len(built) < len(batch.projects):
+        raise next(result.error for result in batch.projects if result.error is not None)
+    for result in built:
+        if not interactive:
+            for output in result.outputs:
+                print(Path(result.out_dir) / output.path, file=stdout)
+    for error in batch.errors:
+        print(str(error), file=stderr)
     if interactive:
-        for audience, omitted in result.omitted.items():  # one line per audience, details in `reportgen list`
-            print(f"  {audience} deck left out: {omitted}", file=stderr)
-        print(summary, file=stderr)
-    else:
-        for output in result.outputs:
-            print(out / output.path, file=stdout)
-    return ExitStatus.OK
+        outputs = [output for result in built for output in result.outputs]
+        made = sum(1 for output in outputs if not output.reused)
+        kept = len(outputs) - made
+        summary = f"built {made} output(s)" + (f", {kept} unchanged" if kept else "") + f" in {time.perf_counter() - started:.1f} s"
+        if several:
+            failed = len(batch.projects) - len(built)
+            summary += f" for {len(built)} of {len(batch.projects)} projects" + (f"; {failed} failed (outputs left as they were)" if failed else "")
+        elif built:
+            summary += f" -> {Path(built[0].out_dir) / 'manifest.json'}"
+        for result in built:
+            for audience, omitted in result.omitted.items():  # one line per audience, details in `reportgen list`
+                shown = f"{result.project}: {audience}" if several else audience
+                print(f"  {shown} deck left out: {omitted}", file=stderr)
+        if built or several:
+            print(summary, file=stderr)
+    return ExitStatus.OK if len(built) == len(batch.projects) else ExitStatus.PROJECT_ERROR

@@ -74,6 +74,7 @@ class Sources:
         self.out = out.resolve() if out is not None else None
         self._folders: dict[Path, str] = {}
         self._files: dict[str, str] = {}
+        self._listed: dict[Path, list[str]] = {}
 
     def key(self, audience: str, fmt: str, depends: Iterable[str] = ()) -> str:
         """Return the source key of *audience*'s *fmt* output, which also reads *depends*."""
@@ -98,16 +99,27 @@ class Sources:
                 self._files[name] = "missing"
         return self._files[name]
 
+    def inputs(self, audience: str, depends: Iterable[str] = ()) -> dict[str, str]:
+        """Return every file the source key of *audience*'s outputs covers: name -> hash."""
+        names = [name for folder in self.folders(audience) for name in self._names(folder)]
+        return {name: self.file(name) for name in sorted({*names, *depends})}
+
     def _folder(self, folder: Path) -> str:
         if folder not in self._folders:
             digest = hashlib.sha256(folder.name.encode())
-            for path in _files(folder):
-                if self.out is not None and path.resolve().is_relative_to(self.out):
-                    continue
-                name = path.relative_to(self.root).as_posix()
+            for name in self._names(folder):
                 digest.update(b"\0" + name.encode() + b"\0" + self.file(name).encode())
             self._folders[folder] = digest.hexdigest()
         return self._folders[folder]
+
+    def _names(self, folder: Path) -> list[str]:
+        """Return the files under *folder* (relative, with '/') that are sources, in a stable order."""
+        if folder not in self._listed:
+            self._listed[folder] = [
+                path.relative_to(self.root).as_posix() for path in _files(folder)
+                if self.out is None or not path.resolve().is_relative_to(self.out)
+            ]
+        return self._listed[folder]
 
     def depends(self, audience: str, names: Iterable[str]) -> tuple[str, ...]:
         """Return those of *names* that lie outside the folders hashed whole for *audience*."""
