@@ -8,20 +8,22 @@ import graphlib
 import io
 import math
 import operator
+import re
 from pathlib import Path
 from typing import Any, Callable
 
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
-from .model import Dataset, Event, Figure, date_problem
+from .model import Column, Dataset, Event, Figure, Table, date_problem
+from .numbers import DATE, parse_format, year_of
 from .resources import clip
 from .typography import smart_quotes
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
-FIGURE_FIELDS = {"key", "label", "value", "unit", "source", "qualifier", "derived", "note"}
+FIGURE_FIELDS = {"key", "label", "value", "unit", "source", "qualifier", "derived", "note", "format"}
 REQUIRED_CSV_COLUMNS = ("key", "label", "value", "unit", "source")
-EVENT_FIELDS = {"date", "title", "text", "source"}
-DATASET_FIELDS = {"title", "unit", "source", "figures", "events", "description"}
+EVENT_FIELDS = {"date", "end", "title", "text", "source", "planned", "label"}
+DATASET_FIELDS = {"title", "unit", "source", "figures", "events", "description", "format"}
 MAX_ROWS = 10_000
 
 
@@ -43,6 +45,16 @@ def load_dataset(path: Path, shown: str, errors: ErrorCollector) -> Dataset | No
 
 
 def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
+    read = _read_csv(text, shown, errors, REQUIRED_CSV_COLUMNS)
+    if read is None:
+        return None
+    figures = _figures(read[1], {}, shown, errors, extra_allowed=True)
+    return Dataset(name=name, title=name.replace("_", " ").capitalize(), path=shown, figures=figures)
+
+
+def _read_csv(text: str, shown: str, errors: ErrorCollector,
+              required: tuple[str, ...]) -> tuple[list[str], list[tuple[LineDict, int]]] | None:
+    """Return a CSV's header and its rows (each with its line), or None when it is unreadable."""
     reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader)
@@ -53,10 +65,11 @@ def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Datas
         errors.add(f"malformed CSV: {error}", shown, 1)
         return None
     header = [column.strip() for column in header]
-    missing = [column for column in REQUIRED_CSV_COLUMNS if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
         errors.add(
-            f"missing column(s) {', '.join(missing)}; a data CSV needs {', '.join(REQUIRED_CSV_COLUMNS)}",
+            f"missing column(s) {', '.join(missing)}; a data CSV needs {', '.join(required)}"
+            + (" (a table of series needs a same-named .yaml beside it)" if {"key", "value"} <= set(missing) else ""),
             shown,
             1,
         )
@@ -94,15 +107,109 @@ def _load_csv(text: str, name: str, shown: str, errors: ErrorCollector) -> Datas
             detail = "a line break inside an unquoted cell (put the cell in double quotes)"
         errors.add(f"malformed CSV: {detail}", shown, line)
         return None
-    figures = _figures(rows, {}, shown, errors, extra_allowed=True)
-    return Dataset(name=name, title=name.replace("_", " ").capitalize(), path=shown, figures=figures)
+    return header, rows
+
+
+TABLE_FIELDS = {"title", "description", "source", "unit", "format", "qualifier", "category", "columns", "note"}
+COLUMN_FIELDS = {"label", "unit", "source", "format", "qualifier", "note"}
+_GAPS = ("", "-", "\u2013", "\u2014", "n/a", "na", "..", "\u2026")
+
+
+def load_table(path: Path, shown: str, meta_path: Path, meta_shown: str, errors: ErrorCollector) -> Dataset | None:
+    """Read a table dataset: *path*'s CSV (a category column, then series) described by *meta_path*.
+
+    An empty cell (or -, n/a) is a gap; a number ending in '*' is an estimate.
+    """
+    name = path.stem
+    if not name.isidentifier():
+        errors.add(f"dataset name '{name}' must be a Python-style identifier (letters, digits, _)", shown)
+        return None
+    try:
+        meta = expect_mapping(parse_yaml(read_text(meta_path, meta_shown), meta_shown), meta_shown, "a table's description", 1)
+        read = _read_csv(read_text(path, shown), shown, errors, ())
+    except ReportgenError as error:
+        errors.extend(error)
+        return None
+    check_keys(meta, TABLE_FIELDS, meta_shown, errors, "a table's description")
+    if read is None:
+        return None
+    header, rows = read
+    if len(header) < 2:
+        errors.add("a table needs a category column and at least one column of numbers", shown, 1)
+        return None
+    described = meta.get("columns") or LineDict()
+    if not isinstance(described, dict):
+        errors.add(f"'columns' must be a mapping of column name to its label, unit, source, format, not {kind_of(described)}",
+                   meta_shown, meta.line_of("columns"))
+        return None
+    for column in described:
+        if column not in header[1:]:
+            errors.add(f"column '{column}' is not in {shown} (its columns: {', '.join(header[1:])})", meta_shown, meta.line_of("columns"))
+    categories: list[str] = []
+    for row, line in rows:
+        category = smart_quotes(str(row[header[0]]))
+        if not category:
+            errors.add(f"row has no {header[0]!r} (the category, in the first column)", shown, line)
+        elif category in categories:
+            errors.add(f"duplicate category '{category}'", shown, line)
+        categories.append(category)
+    columns = []
+    for name_ in header[1:]:
+        info = described.get(name_) if isinstance(described.get(name_), dict) else LineDict()
+        if isinstance(info, LineDict):
+            check_keys(info, COLUMN_FIELDS, meta_shown, errors, f"column '{name_}'")
+        column = _table_column(name_, info, meta, rows, categories, shown, meta_shown, errors)
+        if column is not None:
+            columns.append(column)
+    title = str(meta.get("title") or name.replace("_", " ").capitalize())
+    table = Table(category=str(meta.get("category") or header[0]), categories=tuple(categories), columns=tuple(columns))
+    return Dataset(name=name, title=title, path=shown, table=table)
+
+
+def _table_column(name: str, info: dict, meta: LineDict, rows: list[tuple[LineDict, int]], categories: list[str],
+                  shown: str, meta_shown: str, errors: ErrorCollector) -> Column | None:
+    if not name.isidentifier():
+        errors.add(f"column name '{name}' must be an identifier (letters, digits, _); give it a 'label' in {meta_shown}", shown, 1)
+        return None
+    unit = str(info.get("unit") or meta.get("unit") or "").strip()
+    source = str(info.get("source") or meta.get("source") or "").strip()
+    line = info.line if isinstance(info, LineDict) and info.line else meta.line or 1
+    if "unit" not in info and "unit" not in meta:
+        errors.add(f"column '{name}' has no unit (give 'unit:' for the table or the column)", meta_shown, line)
+    if not source:
+        errors.add(f"column '{name}' has no source (give 'source:' for the table or the column)", meta_shown, line)
+    try:
+        number_format = parse_format(info.get("format") or meta.get("format"), unit)
+    except ValueError as error:
+        errors.add(f"column '{name}': {error}", meta_shown, line)
+        return None
+    label = smart_quotes(str(info.get("label") or name.replace("_", " ").capitalize()))
+    qualifier = str(info.get("qualifier") or meta.get("qualifier") or "").strip()
+    note = smart_quotes(str(info.get("note") or "").strip())
+    cells: list[Figure | None] = []
+    for (row, line_no), category in zip(rows, categories):
+        raw = str(row.get(name) or "").strip()
+        if raw.lower() in _GAPS:
+            cells.append(None)
+            continue
+        estimate = raw.endswith("*")
+        value = _number(raw.rstrip("*"))
+        if value is None:
+            errors.add(f"column '{name}', {category}: {raw!r} is not a number (leave the cell empty for a gap)", shown, line_no)
+            cells.append(None)
+            continue
+        cells.append(Figure(key=f"{name}_{category}", label=f"{label}, {category}", value=value, unit=unit,
+                            source=source, qualifier=qualifier, derived="estimate" if estimate else "",
+                            note=note, path=shown, line=line_no, format=number_format))
+    return Column(name=name, label=label, unit=unit, source=source, cells=tuple(cells),
+                  categories=tuple(categories), format=number_format, note=note)
 
 
 def _load_yaml(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
     document = expect_mapping(parse_yaml(text, shown), shown, "a data file", 1)
     check_keys(document, DATASET_FIELDS, shown, errors, "a data file")
     title = str(document.get("title") or name.replace("_", " ").capitalize())
-    defaults = {key: document[key] for key in ("unit", "source") if key in document}
+    defaults = {key: document[key] for key in ("unit", "source", "format") if key in document}
     if ("figures" in document) == ("events" in document):
         errors.add("a data file needs exactly one of 'figures:' or 'events:'", shown, document.line or 1)
         return None
@@ -152,6 +259,11 @@ def _figures(
             errors.add(f"figure '{key}' has no unit", shown, line)
         derived = str(row.get("derived") or "").strip()
         raw = row.get("value")
+        try:
+            number_format = parse_format(row.get("format") or defaults.get("format"), unit)
+        except ValueError as error:
+            errors.add(f"figure '{key}': {error}", shown, line)
+            continue
         extra = {k: smart_quotes(str(v)) for k, v in row.items() if k not in FIGURE_FIELDS and v not in (None, "")}
         parsed[key] = dict(
             key=key,
@@ -164,6 +276,7 @@ def _figures(
             extra=extra,
             path=shown,
             line=line,
+            format=number_format,
         )
         if derived:
             if raw not in (None, ""):
@@ -200,37 +313,86 @@ def _figures(
     return tuple(Figure(value=values[key], **fields) for key, fields in parsed.items() if key in values)
 
 
+_APPROXIMATE = re.compile(r"^(?:c\.|ca\.|circa|about|~)\s*", re.IGNORECASE)
+_PERIOD = re.compile(r"\s*(?:\u2013|\u2014|/| to | - )\s*")
+_UNDATED = ("", "n.d.", "undated")
+
+
+def _event_date(raw: Any, what: str) -> tuple[str, str, bool]:
+    """Return (date, end, approximate) from an event's `date:`; raise ValueError when unreadable."""
+    text = str(raw if raw is not None else "").strip()
+    if text.lower() in _UNDATED:
+        return "", "", False
+    approximate = bool(_APPROXIMATE.match(text))
+    text = _APPROXIMATE.sub("", text)
+    start, _, end = _split_period(text)
+    for date in (start, end):
+        if date and (not DATE.match(date) or year_of(date) is None):
+            raise ValueError(f"{what} date {str(raw)!r} must be a year, month or day (1992, 2021-10, "
+                             "2024-06-15), 'c. 2025', a period '1992–1997', or empty when undated")
+    return start, end, approximate
+
+
+def _split_period(text: str) -> tuple[str, str, str]:
+    parts = _PERIOD.split(text, maxsplit=1)
+    return parts[0].strip(), "", parts[1].strip() if len(parts) > 1 else ""
+
+
 def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorCollector, line: int | None) -> tuple[Event, ...]:
     if not isinstance(items, list):
         errors.add(f"'events' must be a list, not {kind_of(items)}", shown, line)
         return ()
-    events = []
-    for item in items:
+    keyed: list[tuple[tuple[float, int, int], Event]] = []
+    last = float("-inf")  # where the latest dated event in the file sits: undated ones follow it
+    for index, item in enumerate(items):
         if not isinstance(item, LineDict):
             errors.add(f"each event must be a mapping, not {kind_of(item)}", shown, line)
             continue
         check_keys(item, EVENT_FIELDS, shown, errors, "an event")
-        date = str(item.get("date") or "").strip()
-        if len(date) < 4 or not date[:4].isdigit():
-            errors.add(f"event date {date!r} must start with a four-digit year (1992, 2021-10)", shown, item.line)
+        title = smart_quotes(str(item.get("title") or "").strip())
+        text = smart_quotes(str(item.get("text") or "").strip())
+        try:
+            date, end, approximate = _event_date(item.get("date"), "event")
+            if item.get("end") is not None:
+                end = _event_date(item.get("end"), "end")[0]
+        except ValueError as error:
+            errors.add(str(error), shown, item.line)
             continue
-        if date_problem(date):
-            errors.add(f"event {date_problem(date)}", shown, item.line)
+        if end and not date:
+            errors.add(f"event '{title}' has an 'end' but no start date", shown, item.line)
+            continue
+        if end and (year_of(end) or 0) < (year_of(date) or 0):
+            errors.add(f"event '{title}': the period ends ({end}) before it starts ({date})", shown, item.line)
+            continue
+        problem = next((date_problem(d) for d in (date, end) if d and date_problem(d)), None)
+        if problem:
+            errors.add(f"event {problem}", shown, item.line)
             continue
         source = str(item.get("source") or defaults.get("source") or "").strip()
         if not source:
             errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
-        events.append(
-            Event(
-                date=date,
-                title=smart_quotes(str(item.get("title") or "").strip()),
-                text=smart_quotes(str(item.get("text") or "").strip()),
-                source=source,
-                path=shown,
-                line=item.line,
-            )
+        planned = item.get("planned")
+        if planned is not None and not isinstance(planned, bool):
+            errors.add("'planned' must be true or false", shown, item.line_of("planned"))
+            planned = None
+        event = Event(
+            date=date,
+            title=title,
+            text=text,
+            source=source,
+            path=shown,
+            line=item.line,
+            end=end,
+            approximate=approximate,
+            planned="planned" in f"{title} {text}".lower() if planned is None else planned,
+            label=smart_quotes(str(item.get("label") or "").strip()),
         )
-    return tuple(sorted(events, key=lambda event: event.date))
+        if date:
+            last = max(last, year_of(date) or last)
+            keyed.append(((year_of(date) or 0.0, 0, index), event))
+        else:
+            keyed.append(((last, 1, index), event))
+    return tuple(event for _key, event in sorted(keyed, key=lambda pair: pair[0]))
 
 
 MAX_FIGURE = 1e15  # the largest magnitude a figure may have (a quadrillion: no report needs more)

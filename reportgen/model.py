@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
+
+from .numbers import AUTO, NumberFormat, date_problem, event_date, format_date, format_number, pattern, starred
+
+__all__ = ["date_problem", "format_date", "format_number"]  # re-exported: numbers.py writes them
 
 DEPTHS = ("summary", "key_points", "full")
 
@@ -49,27 +52,33 @@ class Figure:
     extra: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
     line: int | None = None
+    format: NumberFormat = AUTO  # from the figure's or its column's `format:`
 
     @property
     def number(self) -> str:
-        """Return the value formatted for reading: 563, 237.2, 1,000, 3,000."""
-        return format_number(self.value)
+        """Return the digits alone, per the figure's format: '563', '237.2', '3,000', '1998'."""
+        return format_number(self.value, self.format)
+
+    @property
+    def amount(self) -> str:
+        """Return the value with its unit, without the qualifier: '$563 million', '3,000 students'."""
+        return pattern(self.value, self.unit, self.format).text(self.value)
 
     @property
     def text(self) -> str:
-        """Return the value with its unit and qualifier: '$563 million', 'over 3,000 students'."""
-        unit = self.unit.strip()
-        if unit == "USD million" and abs(self.value) >= 1000:
-            body = f"${format_number(self.value / 1000)} billion"
-        elif unit.startswith("USD"):
-            body = f"${self.number}{(' ' + unit[3:].strip()) if unit[3:].strip() else ''}"
-        elif unit in ("%", "percent"):
-            body = f"{self.number}%"
-        elif unit in ("", "count", "number"):
-            body = self.number
-        else:
-            body = f"{self.number} {unit}"
-        return f"{self.qualifier} {body}" if self.qualifier else body
+        """Return the value with its qualifier and unit: '$563 million', 'over 3,000 students'."""
+        return pattern(self.value, self.unit, self.format, self.qualifier).text(self.value)
+
+    @property
+    def Text(self) -> str:  # noqa: N802 - reads as the capitalised .text in templates
+        """Return .text with a capital first letter, to open a sentence or a bullet: 'Over 3,000 students'."""
+        text = self.text
+        return text[:1].upper() + text[1:]
+
+    @property
+    def chart_label(self) -> str:
+        """Return the value as a chart's direct label: '$563', '28%', 'over 3,000'."""
+        return pattern(self.value, self.unit, self.format, self.qualifier, short=True).text(self.value)
 
     @property
     def is_derived(self) -> bool:
@@ -88,18 +97,84 @@ class Figure:
 
 @dataclass(frozen=True)
 class Event:
-    """A dated milestone for timelines."""
+    """A milestone for timelines: dated to a year, month or day, approximate, a period, or undated.
 
-    date: str  # "1992", "2021-10", "2024-06"
+    Undated events (empty *date*) keep their place in the file's order, after the event before them.
+    """
+
+    date: str  # "1992", "2021-10", "2024-06-15"; "" when undated
     title: str
     text: str
     source: str
     path: str = ""
     line: int | None = None
+    end: str = ""  # the last date of a period ("1997" for 1992–1997)
+    approximate: bool = False  # printed "c. 2025"
+    planned: bool = False  # not happened yet: a hollow marker
+    label: str = ""  # the date as printed for an undated event ("Undated" when empty)
 
     @property
     def year(self) -> str:
         return self.date[:4]
+
+    @property
+    def dated(self) -> bool:
+        return bool(self.date)
+
+    @property
+    def when(self) -> str:
+        """Return the date as a timeline prints it: '1992', 'Oct 2021', 'c. 2025', '1992–1997'."""
+        return event_date(self, short=True)
+
+    @property
+    def when_long(self) -> str:
+        """Return the date in words: '20 September 2024', 'October 2021', 'c. 2025', '1992–1997'."""
+        return event_date(self, short=False)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One numeric column of a table dataset: a series, its cells addressed by category."""
+
+    name: str
+    label: str
+    unit: str
+    source: str
+    cells: tuple[Figure | None, ...]  # one per category; None is a gap (a missing cell)
+    categories: tuple[str, ...]
+    format: NumberFormat = AUTO
+    note: str = ""
+
+    def __getitem__(self, category: str) -> Figure:
+        """Return the cell for *category* ('2023'); KeyError for an unknown category or a gap."""
+        key = str(category)
+        if key in self.categories:
+            cell = self.cells[self.categories.index(key)]
+            if cell is not None:
+                return cell
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[Figure]:
+        return iter(cell for cell in self.cells if cell is not None)
+
+    @property
+    def values(self) -> tuple[float | None, ...]:
+        return tuple(None if cell is None else cell.value for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table dataset: a category column (years, partners, sectors) and numeric columns."""
+
+    category: str  # the category column's heading
+    categories: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
 
 
 @dataclass(frozen=True)
@@ -111,14 +186,18 @@ class Dataset:
     path: str
     figures: tuple[Figure, ...] = ()
     events: tuple[Event, ...] = ()
+    table: Table | None = None
 
-    def __getitem__(self, key: str) -> Figure:
+    def __getitem__(self, key: str) -> Any:
+        """Return the figure *key*, or for a table dataset the column *key*."""
+        if self.table is not None:
+            return self.table.column(key)
         for figure in self.figures:
             if figure.key == key:
                 return figure
         raise KeyError(key)
 
-    def __getattr__(self, key: str) -> Figure:
+    def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
             raise AttributeError(key)
         try:
@@ -127,12 +206,22 @@ class Dataset:
             raise AttributeError(key) from None
 
     def __iter__(self) -> Iterator[Figure | Event]:
-        return iter(self.figures or self.events)
+        return iter(self.figures or self.events or self.cells)
 
     def __len__(self) -> int:
-        return len(self.figures or self.events)
+        return len(self.figures or self.events or self.cells)
+
+    @property
+    def cells(self) -> tuple[Figure, ...]:
+        """Return a table dataset's filled cells, column by column; () for other datasets."""
+        if self.table is None:
+            return ()
+        return tuple(cell for column in self.table.columns for cell in column)
 
     def keys(self) -> list[str]:
+        """Return the figure keys, or a table's column names."""
+        if self.table is not None:
+            return [column.name for column in self.table.columns]
         return [figure.key for figure in self.figures]
 
     @property
@@ -280,59 +369,29 @@ class Project:
         return ordered + sorted(set(self.audiences) - set(ordered))
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+@dataclass(frozen=True)
+class Series:
+    """One series of a chart: a value (or a gap, None) per category, each with its label."""
 
-
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-
-
-def date_problem(text: str) -> str | None:
-    """Return why *text* is not a calendar date written 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or None.
-
-    Text that does not look like such a date at all ('September 2024') is left to the caller.
-    """
-    match = _ISO_DATE.fullmatch(str(text).strip())
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 1 for part in match.groups())
-    try:
-        dt.date(year, month, day)
-    except ValueError as error:
-        return f"date '{text}' is not a calendar date ({error})"
-    return None
-
-
-def format_date(text: str) -> str:
-    """Return an ISO date ('2024-09-20', '2024-06', '1992') in words: '20 September 2024'."""
-    if date_problem(text):
-        return str(text)
-    parts = str(text).split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return str(text)
-
-
-def format_number(value: float) -> str:
-    """Return *value* with thousands separators and no needless decimals."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    decimals = 1 if abs(value) >= 100 else 2
-    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    name: str
+    values: tuple[float | None, ...]
+    labels: tuple[str, ...]  # direct labels as printed ("$563", "over 3,000", "440*"); "" at a gap
+    number_formats: tuple[str, ...]  # per point: the Excel format that shows exactly that label
+    derived: tuple[bool, ...] = ()
+    unit: str = ""
+    line: bool = False  # in a combined chart: drawn as a line over the columns
+    reference: bool = False  # a flat target or reference line, labelled once
 
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A chart resolved from a dataset: what both the SVG and the native chart draw."""
+    """A chart resolved from a dataset: what both the SVG and the native chart draw.
 
-    type: str  # "column" | "bar" | "line" | "pie"
+    A chart of one series keeps it in *values*, *labels* and *derived*; a chart from a table
+    dataset has its series in *series* (then *values* is empty). all_series() reads both alike.
+    """
+
+    type: str  # a kind of the chart registry: "column", "bar", "line", "area", "pie", ...
     title: str
     categories: tuple[str, ...]
     values: tuple[float, ...]
@@ -343,13 +402,29 @@ class ChartSpec:
     reference_value: float | None = None
     source: str = ""  # "Source: nCa, 20 September 2024"
     alt: str = ""
-    number_format: str = "#,##0"  # Excel-style, for the native chart
+    number_format: str = "#,##0"  # Excel-style, for the native chart's axis
     labels: tuple[str, ...] = ()  # per point, formatted for direct labels (charts mark estimates with "*")
     source_ids: tuple[str, ...] = ()
+    series: tuple[Series, ...] = ()  # a table chart's series, in order
+    stack: str = ""  # "", "stacked" or "percent" (100%)
+    number_formats: tuple[str, ...] = ()  # per point of *values*: Excel format equal to its label
+    reference_format: str = ""  # Excel format that prints the reference value as its label does
+    category_title: str = ""  # the category column's heading; a scatter's x-axis title
+    value_title: str = ""  # a scatter's y-axis title
 
     @property
     def value_labels(self) -> tuple[str, ...]:
         return self.labels or tuple(format_number(v) for v in self.values)
+
+    def all_series(self) -> tuple[Series, ...]:
+        """Return the chart's series; a one-series chart's values as a Series of its own."""
+        if self.series:
+            return self.series
+        derived = tuple(self.derived) or (False,) * len(self.values)
+        formats = self.number_formats or tuple(starred(self.number_format) if estimate else self.number_format
+                                               for estimate in derived)
+        return (Series(self.series_name, tuple(self.values), self.value_labels, formats,
+                       derived, self.unit),)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .data import load_dataset
+from .data import load_dataset, load_table
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
 from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme, date_problem
@@ -184,19 +184,30 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
     datasets: dict[str, Dataset] = {}
     if not folder.is_dir():
         return datasets
-    for path in _folder_files(root, folder, errors):
+    paths = list(_folder_files(root, folder, errors))
+    tables = {path.stem: path for path in paths if path.suffix.lower() == ".csv"}
+    for path in paths:
         if path.suffix.lower() not in (".csv", ".yaml", ".yml", ".json") or path.name.startswith("."):
+            continue
+        # A CSV with a same-named .yaml beside it is a table; the .yaml describes its columns.
+        meta = next((p for p in paths if p.stem == path.stem and p.suffix.lower() in (".yaml", ".yml")), None)
+        if path.suffix.lower() in (".yaml", ".yml") and path.stem in tables:
             continue
         shown = _shown(root, path)
         if path.stem in datasets:
             errors.add(f"dataset '{path.stem}' is defined twice (also {datasets[path.stem].path})", shown)
             continue
+        table_meta = meta if meta is not None and path.suffix.lower() == ".csv" else None
         try:
-            confined_file(path, [root], shown, MAX_FILE_BYTES)
+            for part in (path, *([table_meta] if table_meta else [])):
+                confined_file(part, [root], _shown(root, part), MAX_FILE_BYTES)
         except ReportgenError as error:
             errors.extend(error)
             continue
-        dataset = load_dataset(path, shown, errors)
+        if table_meta is not None:
+            dataset = load_table(path, shown, table_meta, _shown(root, table_meta), errors)
+        else:
+            dataset = load_dataset(path, shown, errors)
         if dataset is not None:
             datasets[dataset.name] = dataset
     return datasets
@@ -455,11 +466,12 @@ def _cross_check(
 
 def _check_reference(reference: str, data: dict[str, Dataset], path: str, line: int | None, errors: ErrorCollector) -> None:
     """Report a 'dataset.key' reference that names no figure."""
-    name, _, key = reference.partition(".")
-    if name not in data:
-        errors.add(f"unknown dataset '{name}' (known: {', '.join(sorted(data)) or 'none'})", path, line)
-    elif key not in data[name].keys():
-        errors.add(f"unknown figure '{key}' in dataset '{name}' (known: {', '.join(data[name].keys())})", path, line)
+    from .resolve import Where, figure_refs
+
+    try:
+        figure_refs([reference], data, Where(path, line))
+    except ReportgenError as error:
+        errors.extend(error)
 
 
 def _mix(colour: str, other: tuple[int, int, int], amount: float) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .errors import ReportgenError
-from .model import ChartSpec, Config, Dataset, Event, Figure, TableSpec
+from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
+from .numbers import pattern
 
-CHART_TYPES = ("column", "bar", "line", "pie")
-CHART_FIELDS = {"data", "keys", "type", "title", "reference", "alt", "caption", "_line"}
-TABLE_FIELDS = {"data", "keys", "columns", "title", "caption", "_line"}
+CHART_FIELDS = {"data", "keys", "type", "title", "reference", "alt", "caption", "series", "stack",
+                "lines", "categories", "_line"}
+TABLE_FIELDS = {"data", "keys", "columns", "title", "caption", "categories", "_line"}
 KEYFIGURE_FIELDS = {"figures", "title", "_line"}
 TIMELINE_FIELDS = {"data", "title", "caption", "_line"}
 _COLUMN_HEADERS = {"label": "", "value": "Value", "unit": "Unit", "year": "Year", "source": "Source", "note": "Note",
@@ -44,6 +45,8 @@ def dataset(data: Mapping[str, Dataset], name: Any, where: Where, kind: str = "f
         raise where.error(f"unknown dataset '{name}' (known: {', '.join(sorted(data)) or 'none'})")
     found = data[str(name)]
     if kind == "figures" and not found.figures:
+        if found.table is not None:
+            raise where.error(f"dataset '{name}' is a table: name a cell as '{name}.column.category'")
         raise where.error(f"dataset '{name}' holds events, not figures")
     if kind == "events" and not found.events:
         raise where.error(f"dataset '{name}' holds figures, not events")
@@ -77,25 +80,48 @@ def source_line(source_ids: list[str], config: Config, derived: bool, label: str
 
 
 def short_label(figure: Figure) -> str:
-    """Return the figure's number as a direct label: '$563', '28%', '1.3'."""
-    unit = figure.unit.strip()
-    if unit.startswith("USD"):
-        return f"${figure.number}"
-    if unit in ("%", "percent"):
-        return f"{figure.number}%"
-    return figure.number
+    """Return the figure's number as a direct label: '$563', '28%', 'over 3,000'."""
+    return figure.chart_label
+
+
+def _label_format(figure: Figure, star: bool = False) -> str:
+    """Return the Excel number format that shows *figure* exactly as its chart label reads."""
+    return pattern(figure.value, figure.unit, figure.format, figure.qualifier, short=True, star=star).excel()
+
+
+def _kind(options: Mapping[str, Any], where: Where) -> Any:
+    from .charts.kinds import kind
+
+    try:
+        return kind(str(options.get("type", "column")))
+    except ValueError as error:
+        raise where.error(str(error)) from None
 
 
 def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: Config, where: Where) -> ChartSpec:
     """Resolve a ``::: chart`` directive into the values both products draw."""
     _check_fields(options, CHART_FIELDS, "a chart", where)
-    found = dataset(data, options.get("data"), where)
-    chart_type = str(options.get("type", "column"))
-    if chart_type not in CHART_TYPES:
-        raise where.error(f"unknown chart type '{chart_type}' (known: {', '.join(CHART_TYPES)})")
+    found = dataset(data, options.get("data"), where, kind="any")
+    if found.events:
+        raise where.error(f"dataset '{found.name}' holds events, not figures")
+    entry = _kind(options, where)
+    stack = str(options.get("stack") or "")
+    if stack not in entry.stacks:
+        choices = ", ".join(repr(s) for s in entry.stacks if s)
+        raise where.error(f"a {entry.name} chart cannot be stacked" if not choices
+                          else f"unknown stack '{stack}' for a {entry.name} chart (known: {choices})")
+    if found.table is not None:
+        return _table_chart(options, found, data, config, where, entry, stack)
+    for key in ("series", "lines", "categories"):
+        if key in options:
+            raise where.error(f"'{key}' is for table datasets; '{found.name}' is a list of figures (use 'keys')")
+    if entry.min_series > 1:
+        raise where.error(f"a {entry.name} chart needs a table dataset with {entry.min_series} or more series")
     reference_key = options.get("reference")
     reference = None
     if reference_key is not None:
+        if not entry.reference:
+            raise where.error(f"a {entry.name} chart cannot show a reference line")
         reference = _figures(found, [reference_key], where)[0]
     figures = _figures(found, options.get("keys"), where)
     if options.get("keys") is None:
@@ -105,15 +131,15 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         raise where.error(f"a chart's figures must share one unit, found: {', '.join(sorted(units))}")
     if reference is not None and reference.unit not in units:
         raise where.error(f"the reference '{reference.key}' is in {reference.unit}, the chart in {units.pop()}")
-    if chart_type == "pie" and any(figure.value < 0 for figure in figures):
-        raise where.error("a pie chart cannot show negative values")
+    if entry.parts_of_whole and any(figure.value < 0 for figure in figures):
+        raise where.error(f"a {entry.name} chart cannot show negative values")
     unit = figures[0].unit
     derived = tuple(figure.is_derived for figure in figures)
     sources = [figure.source for figure in figures] + ([reference.source] if reference else [])
     title = str(options.get("title") or found.title)
-    integers = all(float(f.value).is_integer() for f in figures)
+    widest = max(figures, key=lambda f: abs(f.value))
     return ChartSpec(
-        type=chart_type,
+        type=entry.name,
         title=title,
         categories=tuple(figure.label for figure in figures),
         values=tuple(figure.value for figure in figures),
@@ -124,10 +150,130 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         reference_value=reference.value if reference else None,
         source=source_line(sources, config, any(derived)),
         alt=str(options.get("alt") or ""),
-        number_format=("$" if unit.startswith("USD") else "") + ("#,##0" if integers else "#,##0.0") + ("%" if unit in ("%", "percent") else ""),
+        number_format=pattern(widest.value, unit, widest.format, short=True).excel(),
         labels=tuple(short_label(figure) for figure in figures),
         source_ids=tuple(dict.fromkeys(sources)),
+        stack=stack,
+        number_formats=tuple(_label_format(f, f.is_derived) for f in figures),
+        reference_format=(pattern(reference.value, reference.unit, reference.format, reference.qualifier).excel()
+                          if reference else ""),
     )
+
+
+def _names(value: Any, what: str, known: list[str], where: Where) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise where.error(f"'{what}' must be a non-empty list (known: {', '.join(known)})")
+    for name in map(str, value):
+        if name not in known:
+            raise where.error(f"unknown {what.rstrip('s')} '{name}' (known: {', '.join(known)})")
+    return [str(name) for name in value]
+
+
+def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, Dataset], config: Config,
+                 where: Where, entry: Any, stack: str) -> ChartSpec:
+    """Resolve a chart of a table dataset: its columns are the series, its rows the categories."""
+    table = found.table
+    assert table is not None
+    names = [c.name for c in table.columns]
+    chosen = _names(options["series"], "series", names, where) if "series" in options else names
+    if entry.parts_of_whole and "series" not in options:
+        chosen = chosen[:1]
+    columns = [table.column(name) for name in chosen]
+    count = len(columns)
+    if count < entry.min_series or (entry.max_series is not None and count > entry.max_series):
+        wanted = (f"exactly {entry.min_series}" if entry.min_series == entry.max_series
+                  else f"one" if entry.max_series == 1 else f"at least {entry.min_series}")
+        raise where.error(f"a {entry.name} chart takes {wanted} series ('series:'), got {count}: {', '.join(chosen)}")
+    categories = list(table.categories)
+    if "categories" in options:
+        categories = _names([str(c) for c in options["categories"]] if isinstance(options["categories"], list)
+                            else options["categories"], "categories", list(table.categories), where)
+    rows = [table.categories.index(c) for c in categories]
+    lines = set(_names(options["lines"], "lines", chosen, where)) if "lines" in options else set()
+    if "lines" in options and entry.name != "combo":
+        raise where.error("'lines' is for a combo chart (type: combo)")
+    if entry.name == "combo":
+        lines = lines or {chosen[-1]}
+        if len(lines) == len(chosen):
+            raise where.error("a combo chart needs at least one series drawn as columns, not only 'lines'")
+    units = {c.unit for c in columns}
+    if len(units) > 1 and entry.name != "scatter":
+        detail = ", ".join(f"{c.name} in {c.unit}" for c in columns)
+        raise where.error(f"a chart's series must share one unit, found: {detail}")
+    series = []
+    for column in columns:
+        cells = [column.cells[i] for i in rows]
+        if entry.parts_of_whole and any(c is not None and c.value < 0 for c in cells):
+            raise where.error(f"a {entry.name} chart cannot show negative values")
+        series.append(_series(column, cells, column.name in lines))
+    reference = None
+    if options.get("reference") is not None:
+        if not entry.reference:
+            raise where.error(f"a {entry.name} chart cannot show a reference line")
+        reference = figure_refs([options["reference"]], data, where)[0]
+        if reference.unit not in units:
+            raise where.error(f"the reference '{options['reference']}' is in {reference.unit}, the chart in {units.pop()}")
+    cells = [column.cells[i] for column in columns for i in rows if column.cells[i] is not None]
+    sources = [c.source for c in columns] + ([reference.source] if reference else [])
+    derived = any(c.is_derived for c in cells)
+    if not cells:
+        raise where.error(f"the chart's series ({', '.join(chosen)}) have no values in the rows chosen")
+    unit = columns[0].unit
+    common = dict(
+        type=entry.name,
+        title=str(options.get("title") or found.title),
+        categories=tuple(categories),
+        unit=unit,
+        source=source_line(sources, config, derived),
+        alt=str(options.get("alt") or ""),
+        number_format=pattern(max(abs(c.value) for c in cells), unit, columns[0].format, short=True).excel(),
+        source_ids=tuple(dict.fromkeys(sources)),
+        stack=stack,
+        reference_label=f"{reference.label}: {reference.text}" if reference else "",
+        reference_value=reference.value if reference else None,
+        reference_format=(pattern(reference.value, reference.unit, reference.format, reference.qualifier).excel()
+                          if reference else ""),
+        category_title=table.category,
+    )
+    only = series[0]
+    if (len(series) == 1 and not stack and all(v is not None for v in only.values)
+            and entry.name in ("column", "bar", "line", "pie", "doughnut")):
+        # One complete series: the one-series drawers label and space it best.
+        return ChartSpec(values=tuple(v for v in only.values if v is not None), series_name=only.name,
+                         derived=only.derived, labels=tuple(c.chart_label for c in cells),
+                         number_formats=only.number_formats, **common)  # type: ignore[arg-type]
+    if entry.parts_of_whole:  # a gap is no slice: leave it out
+        keep = [i for i, v in enumerate(only.values) if v is not None]
+        return ChartSpec(**{**common, "categories": tuple(categories[i] for i in keep)},  # type: ignore[arg-type]
+                         values=tuple(only.values[i] for i in keep),  # type: ignore[misc]
+                         series_name=only.name, derived=tuple(only.derived[i] for i in keep),
+                         labels=tuple(only.labels[i].rstrip("*") for i in keep),
+                         number_formats=tuple(only.number_formats[i] for i in keep))
+    if entry.name == "scatter":
+        across, up = columns
+        common["category_title"] = f"{across.label} ({across.unit})" if across.unit else across.label
+        common["value_title"] = f"{up.label} ({up.unit})" if up.unit else up.label
+        common["unit"] = up.unit
+    return ChartSpec(values=(), series_name="", series=tuple(series), **common)  # type: ignore[arg-type]
+
+
+def _series(column: Column, cells: list[Figure | None], line: bool) -> Series:
+    """Return a table column as a chart series: its labels as printed, gaps left empty."""
+    return Series(
+        name=column.label,
+        values=tuple(None if c is None else c.value for c in cells),
+        labels=tuple("" if c is None else c.chart_label + ("*" if c.is_derived else "") for c in cells),
+        number_formats=tuple(column_format(column) if c is None else _label_format(c, c.is_derived) for c in cells),
+        derived=tuple(bool(c and c.is_derived) for c in cells),
+        unit=column.unit,
+        line=line,
+    )
+
+
+def column_format(column: Column) -> str:
+    """Return the Excel number format of a column's typical cell (for gaps and axes)."""
+    values = [abs(v) for v in column.values if v is not None] or [0.0]
+    return pattern(max(values), column.unit, column.format, column.qualifier, short=True).excel()
 
 
 def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: Config, where: Where) -> TableSpec:
@@ -152,6 +298,8 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
             source=source_line([e.source for e in found.events], config, False),
             source_ids=tuple(dict.fromkeys(e.source for e in found.events)),
         )
+    if found.table is not None:
+        return _table_table(options, found, config, where)
     figures = _figures(found, options.get("keys"), where)
     columns = options.get("columns") or ["label", "value"]
     if not isinstance(columns, list) or not columns:
@@ -187,16 +335,75 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     )
 
 
+def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, where: Where) -> TableSpec:
+    """Resolve a table of a table dataset: the category, then a column per series; gaps as a dash."""
+    table = found.table
+    assert table is not None
+    names = [c.name for c in table.columns]
+    if "keys" in options:
+        raise where.error(f"'keys' is for lists of figures; '{found.name}' is a table (use 'columns')")
+    chosen = _names(options["columns"], "columns", names, where) if "columns" in options else names
+    columns = [table.column(name) for name in chosen]
+    categories = list(table.categories)
+    if "categories" in options:
+        categories = _names([str(c) for c in options["categories"]] if isinstance(options["categories"], list)
+                            else options["categories"], "categories", list(table.categories), where)
+    rows, gaps, estimates = [], False, False
+    for category in categories:
+        i = table.categories.index(category)
+        cells = [category]
+        for column in columns:
+            cell = column.cells[i]
+            gaps = gaps or cell is None
+            estimates = estimates or bool(cell and cell.is_derived)
+            cells.append("\u2013" if cell is None else cell.chart_label + (" *" if cell.is_derived else ""))
+        rows.append(tuple(cells))
+    notes = tuple(note for flag, note in ((estimates, "* Estimate"), (gaps, "\u2013 No data")) if flag)
+    sources = [c.source for c in columns]
+    return TableSpec(
+        title=str(options.get("title") or found.title),
+        columns=(table.category, *(f"{c.label} ({c.unit})" if c.unit and c.unit != "year" else c.label for c in columns)),
+        rows=tuple(rows),
+        numeric=(False, *(True for _ in columns)),
+        source=source_line(sources, config, False),
+        notes=notes,
+        source_ids=tuple(dict.fromkeys(sources)),
+    )
+
+
 def figure_refs(references: Any, data: Mapping[str, Dataset], where: Where) -> tuple[Figure, ...]:
-    """Resolve a list of 'dataset.key' references into figures."""
+    """Resolve a list of 'dataset.key' (or, for a table, 'dataset.column.category') references."""
     if not isinstance(references, list) or not references:
         raise where.error("'figures' must be a non-empty list of 'dataset.key' references")
     figures = []
     for reference in references:
         name, _, key = str(reference).partition(".")
-        found = dataset(data, name, where)
+        found = dataset(data, name, where, kind="any")
+        if found.table is not None:
+            figures.append(_cell(found, key, where))
+            continue
+        if not found.figures:
+            raise where.error(f"dataset '{name}' holds events, not figures")
         figures.extend(_figures(found, [key], where))
     return tuple(figures)
+
+
+def _cell(found: Dataset, key: str, where: Where) -> Figure:
+    """Return the cell 'column.category' of a table dataset, or raise naming what is known."""
+    table = found.table
+    assert table is not None
+    name, _, category = key.partition(".")
+    try:
+        column = table.column(name)
+    except KeyError:
+        raise where.error(f"unknown column '{name}' in table '{found.name}' "
+                          f"(known: {', '.join(c.name for c in table.columns)}; write 'table.column.category')") from None
+    if category not in table.categories:
+        raise where.error(f"unknown category '{category}' in table '{found.name}' (known: {', '.join(table.categories)})")
+    try:
+        return column[category]
+    except KeyError:
+        raise where.error(f"the cell {name} / {category} of table '{found.name}' is empty") from None
 
 
 def keyfigures(options: Mapping[str, Any], data: Mapping[str, Dataset], where: Where) -> tuple[Figure, ...]:

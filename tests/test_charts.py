@@ -376,7 +376,7 @@ def test_alt_text_reads_every_value():
     (replace(TRADE, categories=("2018",)), "has 1 categories but 3 values"),
     (replace(TRADE, derived=(True,)), "has 1 derived flags for 3 values"),
     (replace(TRADE, type="radar"),
-     "unknown type 'radar' (known: column, bar, line, pie, doughnut)"),
+     "unknown type 'radar' (known: column, bar, line, area, pie, doughnut, scatter, combo)"),
     (replace(EXPORTS, values=(1, -1, 0, 0, 0)), "a pie chart cannot show negative values"),
     (replace(EXPORTS, values=(0, 0, 0, 0, 0), derived=()), "a pie chart needs a total above zero"),
     (replace(TRADE, values=(1, float("nan"), 2)), "not a finite number"),

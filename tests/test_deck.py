@@ -233,8 +233,13 @@ def test_the_chart_is_native_with_the_spec_values(sample):
     assert plot.series[0].data_labels.number_format == TRADE.number_format
     assert chart.value_axis.axis_title.text_frame.text == "USD million"
     assert not chart.value_axis.has_major_gridlines and not chart.has_legend
-    texts = [shape.text_frame.text for shape in sample.slides[3].shapes if shape.has_text_frame]
-    assert "Target: $1,000 million" in texts
+    # The target is a dashed line series of the chart itself, labelled once with its name.
+    target = list(chart.series)[-1]
+    assert target.name == "Target" and tuple(target.values) == (TRADE.reference_value,) * 3
+    assert [type(plot).__name__ for plot in chart.plots] == ["BarPlot", "LinePlot"]
+    label = target.points[2].data_label._dLbl
+    assert label.find(qn("c:showSerName")).get("val") == "1"
+    assert label.find(qn("c:separator")).text == ": "
 
 
 @pytest.mark.parametrize("kind, expected", [("bar", XL_CHART_TYPE.BAR_CLUSTERED),

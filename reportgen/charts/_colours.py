@@ -37,3 +37,12 @@ def palette(theme: Theme) -> dict[str, str]:
         "grid": mix(theme.muted, "#FFFFFF", 0.22),
         "reference": theme.accent_dark,
     }
+
+
+SUPPORT = ("#D9822B", "#2A9D8F", "#8C8C8C", "#7A8B3A")  # after the accent, for further series
+
+
+def series_colours(theme: Theme, count: int) -> list[str]:
+    """Return one colour per series: the theme's accent first, then distinct support colours."""
+    colours = [theme.accent, *SUPPORT, theme.accent_dark, mix(theme.accent, "#FFFFFF", 0.5)]
+    return [colours[i % len(colours)] for i in range(count)]

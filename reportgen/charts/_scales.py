@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import math
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
-DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+from ..numbers import DATE, year_of
+
+__all__ = ["DATE", "Scale", "as_years", "extent", "nice_ticks", "year_of"]
 
 
 @dataclass(frozen=True)
@@ -50,19 +50,3 @@ def as_years(categories: Sequence[str]) -> list[float] | None:
         return None
     dates = [float(year) for year in years if year is not None]
     return dates if all(a < b for a, b in zip(dates, dates[1:])) else None
-
-
-def year_of(date: str) -> float | None:
-    """Return a YYYY, YYYY-MM or YYYY-MM-DD date as a fractional year at the period's middle."""
-    match = DATE.match(date.strip())
-    if not match:
-        return None
-    year, month, day = (int(part) if part else 0 for part in match.groups())
-    if not month:
-        return year + 0.5
-    if not 1 <= month <= 12:
-        return None
-    if not day:
-        return year + (month - 0.5) / 12
-    days = calendar.monthrange(year, month)[1]
-    return year + (month - 1 + (min(day, days) - 0.5) / days) / 12

@@ -8,14 +8,16 @@ from typing import Sequence
 from ..model import ChartSpec
 from ._text import minus
 
-CHART_TYPES = ("column", "bar", "line", "pie", "doughnut")
-
-
 def check(spec: ChartSpec) -> tuple[bool, ...]:
     """Raise ValueError for a spec that cannot be drawn; return the per-point derived flags."""
+    from .kinds import KINDS
+
     name = f"chart {spec.title!r}" if spec.title else "chart"
-    if spec.type not in CHART_TYPES:
-        raise ValueError(f"{name}: unknown type {spec.type!r} (known: {', '.join(CHART_TYPES)})")
+    if spec.type not in KINDS:
+        raise ValueError(f"{name}: unknown type {spec.type!r} (known: {', '.join(KINDS)})")
+    if spec.series:
+        _check_series(spec, name)
+        return (False,) * len(spec.categories)
     if not spec.values:
         raise ValueError(f"{name} has no values to plot")
     if len(spec.categories) != len(spec.values):
@@ -51,3 +53,24 @@ def percent(value: float, total: float) -> str:
     """Return *value*'s share of *total* as text: whole percent from 10%, else one decimal."""
     share = 100 * value / total
     return f"{share:.0f}%" if share >= 10 or share == 0 else f"{share:.1f}%"
+
+
+def _check_series(spec: ChartSpec, name: str) -> None:
+    from .kinds import KINDS
+
+    entry = KINDS[spec.type]
+    count = len(spec.series)
+    if count < entry.min_series or (entry.max_series is not None and count > entry.max_series):
+        wanted = (f"exactly {entry.min_series}" if entry.min_series == entry.max_series
+                  else f"at most {entry.max_series}" if entry.max_series else f"at least {entry.min_series}")
+        raise ValueError(f"{name}: a {spec.type} chart takes {wanted} series, got {count}")
+    if spec.stack not in entry.stacks:
+        raise ValueError(f"{name}: a {spec.type} chart cannot be stacked ('{spec.stack}')")
+    for series in spec.series:
+        if len(series.values) != len(spec.categories) or len(series.labels) != len(spec.categories):
+            raise ValueError(f"{name}: series {series.name!r} has {len(series.values)} values "
+                             f"for {len(spec.categories)} categories")
+        if not all(math.isfinite(v) for v in series.values if v is not None):
+            raise ValueError(f"{name} has a value that is not a finite number")
+    if not any(v is not None for series in spec.series for v in series.values):
+        raise ValueError(f"{name} has no values to plot")

@@ -1,9 +1,12 @@
 """Native, editable PowerPoint charts from a ChartSpec, styled without chart junk.
 
-Column, bar, line, pie and doughnut charts carry direct data labels instead of gridlines and
-value-axis ticks. A reference value (a target) is a labelled dashed line: a second series in a
-line chart, a drawn line over a bar or column chart (python-pptx has no combo charts), placed
-exactly because the plot area's inner layout and the value axis's scale are fixed here.
+The chart type comes from the chart registry (charts/kinds.py). Charts carry direct data labels
+whose number formats print exactly the labels of the briefing's SVG (numbers.Pattern.excel), and
+the chart's alt text is the briefing's. A reference value (a target) is a dashed line series of
+the chart itself: in a column or area chart a `c:lineChart` beside the bars on the same axes
+(python-pptx has no combo API, #141), so it stays right when someone edits the data. Only a
+horizontal bar chart still draws its reference as a line over the plot, placed exactly because
+the plot area's inner layout and the value axis's scale are fixed here.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import math
 
 from pptx.chart.chart import Chart
-from pptx.chart.data import CategoryChartData
+from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_PATTERN
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.chart import XL_TICK_LABEL_POSITION, XL_TICK_MARK
@@ -22,51 +25,74 @@ from pptx.shapes.placeholder import ChartPlaceholder
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
+from reportgen.charts import KINDS, chart_alt
+from reportgen.charts._colours import series_colours
 from reportgen.errors import ReportgenError
-from reportgen.model import ChartSpec, Theme, format_number
+from reportgen.model import ChartSpec, Series, Theme, format_number
 from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb, tint
 from reportgen.render.deck_package import SUPPORT_COLOURS
 from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, line_height, text_width
 
-CHART_TYPES = {
-    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
-    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
-    "line": XL_CHART_TYPE.LINE_MARKERS,
-    "pie": XL_CHART_TYPE.PIE,
-    "doughnut": XL_CHART_TYPE.DOUGHNUT,
-}
 LABEL_PT = 14
 AXIS_PT = 14
 _REF = TextStyle(12, bold=True)
+_MULTI_LABELS = 16  # label every point of a chart of several series up to this many points
 
 
 def chart_type(spec: ChartSpec) -> XL_CHART_TYPE:
-    """Return the python-pptx chart type for *spec*, or raise for an unknown one."""
-    try:
-        return CHART_TYPES[spec.type]
-    except KeyError:
-        known = ", ".join(CHART_TYPES)
+    """Return the python-pptx chart type of *spec*'s kind and stacking, or raise for an unknown one."""
+    entry = KINDS.get(spec.type)
+    if entry is None or spec.stack not in entry.native:
+        known = ", ".join(KINDS)
         raise ReportgenError(f"unknown chart type '{spec.type}' in chart '{spec.title}' "
-                             f"(known: {known})") from None
+                             f"(known: {known})")
+    return getattr(XL_CHART_TYPE, entry.native[spec.stack])
 
 
-def chart_data(spec: ChartSpec, with_reference: bool) -> CategoryChartData:
-    """Return the chart's data: the series and, for line charts, the reference as a flat series."""
+def _reference_series(spec: ChartSpec) -> Series | None:
+    """Return the reference (target) as a flat series of the chart, or None (bars draw it)."""
+    if spec.reference_value is None or spec.type == "bar":
+        return None
+    n = len(spec.categories)
+    name = spec.reference_label.partition(":")[0] if spec.reference_label else "Reference"
+    fmt = spec.reference_format or spec.number_format
+    return Series(name, (spec.reference_value,) * n, ("",) * n, (fmt,) * n, (False,) * n,
+                  spec.unit, line=True, reference=True)
+
+
+def chart_series(spec: ChartSpec) -> tuple[Series, ...]:
+    """Return every series the native chart holds: the data's, then the reference line's."""
+    reference = _reference_series(spec)
+    return spec.all_series() + ((reference,) if reference else ())
+
+
+def chart_data(spec: ChartSpec, with_reference: bool = True) -> CategoryChartData | XyChartData:
+    """Return the chart's data: its series (gaps stay empty) and the reference as a flat series."""
+    if spec.type == "scatter":
+        across, up = spec.all_series()[:2]
+        xy = XyChartData()
+        series = xy.add_series(up.name, number_format=spec.number_format)
+        for x, y in zip(across.values, up.values):
+            if x is not None and y is not None:
+                series.add_data_point(x, y)
+        return xy
     data = CategoryChartData(number_format=spec.number_format)
     data.categories = list(spec.categories)
-    data.add_series(spec.series_name, list(spec.values), spec.number_format)
-    if with_reference and spec.reference_value is not None:
-        name = spec.reference_label or "Reference"
-        data.add_series(name, [spec.reference_value] * len(spec.values), spec.number_format)
+    for series in chart_series(spec) if with_reference else spec.all_series():
+        data.add_series(series.name, list(series.values), _common(series.number_formats, spec))
     return data
+
+
+def _common(formats: tuple[str, ...], spec: ChartSpec) -> str:
+    """Return the number format most points of a series use: the series-level label format."""
+    return max(dict.fromkeys(formats), key=formats.count) if formats else spec.number_format
 
 
 def add_chart(shapes: SlideShapes, placeholder: ChartPlaceholder | None, frame: Region,
               spec: ChartSpec, theme: Theme) -> Chart:
     """Add the native chart for *spec* in *frame*, filling *placeholder* if given; return it."""
     kind = chart_type(spec)
-    is_line = spec.type == "line"
-    data = chart_data(spec, with_reference=is_line)
+    data = chart_data(spec)
     if placeholder is None:
         graphic = shapes.add_chart(kind, Emu(frame.x), Emu(frame.y), Emu(frame.w), Emu(frame.h),
                                    data)
@@ -74,23 +100,65 @@ def add_chart(shapes: SlideShapes, placeholder: ChartPlaceholder | None, frame: 
         graphic = placeholder.insert_chart(kind, data)
         graphic.left, graphic.top = Emu(frame.x), Emu(frame.y)
         graphic.width, graphic.height = Emu(frame.w), Emu(frame.h)
+    # The same description the briefing's SVG carries, for PowerPoint's accessibility checker.
+    graphic._element.nvGraphicFramePr.cNvPr.set("descr", chart_alt(spec))
     chart = graphic.chart
     _base_style(chart, theme)
     if spec.type in ("pie", "doughnut"):
         _style_pie(chart, spec, theme)
         return chart
+    if spec.type == "scatter":
+        _style_scatter(chart, spec, theme)
+        return chart
+    _split_lines(chart, spec)
     low, high = axis_range(spec)
     inner = _inner_layout(chart, frame, spec)
     _style_axes(chart, spec, theme, low, high)
-    _style_series(chart, spec, theme)
-    if spec.reference_value is not None:
+    if spec.series:
+        _style_multi(chart, spec, theme)
+    else:
+        _style_series(chart, spec, theme)
+    if spec.reference_value is not None and spec.type == "bar":
         _draw_reference(shapes, frame, inner, spec, low, high, theme)
     return chart
 
 
+def _split_lines(chart: Chart, spec: ChartSpec) -> None:
+    """Move the line series (a combo's lines, the reference) into a c:lineChart on the same axes."""
+    if spec.type == "line":
+        return
+    lines = [i for i, series in enumerate(chart_series(spec)) if series.line]
+    if not lines:
+        return
+    plot_area = chart._chartSpace.chart.plotArea
+    first = plot_area.find(qn("c:barChart"))
+    if first is None:
+        first = plot_area.find(qn("c:areaChart"))
+    line_chart = parse_xml(f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/>'
+                           '<c:varyColors val="0"/></c:lineChart>')
+    sers = first.findall(qn("c:ser"))
+    for index in lines:
+        ser = sers[index]
+        for tag in ("c:invertIfNegative", "c:shape"):
+            for old in ser.findall(qn(tag)):
+                ser.remove(old)
+        ser.append(parse_xml(f'<c:smooth {nsdecls("c")} val="0"/>'))
+        line_chart.append(ser)
+    line_chart.append(parse_xml(f'<c:marker {nsdecls("c")} val="1"/>'))
+    for axis_id in first.findall(qn("c:axId")):
+        line_chart.append(parse_xml(f'<c:axId {nsdecls("c")} val="{axis_id.get("val")}"/>'))
+    first.addnext(line_chart)
+
+
 def axis_range(spec: ChartSpec) -> tuple[float, float]:
     """Return a value-axis (min, max) with head-room for labels above the tallest bar."""
-    values = [*spec.values, *([spec.reference_value] if spec.reference_value is not None else [])]
+    from reportgen.charts.multi import stacked_values
+
+    if spec.stack:
+        values = [end for row in stacked_values(spec) for seg in row if seg for end in seg]
+    else:
+        values = [v for series in spec.all_series() for v in series.values if v is not None]
+    values += [spec.reference_value] if spec.reference_value is not None else []
     low = min(0.0, min(values))
     high = max(0.0, max(values))
     span = (high - low) or 1.0
@@ -212,48 +280,147 @@ def _style_series(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
             marker.format.fill.solid()
             marker.format.fill.fore_color.rgb = rgb("FFFFFF")
             marker.format.line.color.rgb = rgb(theme.accent)
-    labels = series.data_labels
-    labels.show_value = True
-    labels.number_format = spec.number_format
-    labels.number_format_is_linked = False
     position = XL_LABEL_POSITION.ABOVE if spec.type == "line" else XL_LABEL_POSITION.OUTSIDE_END
-    labels.position = position
-    labels.font.size = Pt(LABEL_PT)
-    labels.font.bold = True
-    labels.font.color.rgb = rgb(theme.text)
-    _star_estimates(series, spec, theme, position)
-    if spec.type == "line" and len(plot.series) > 1:
-        _style_reference_series(plot.series[1], theme)
+    _label_points(series, spec.all_series()[0], theme, position)
+    _style_references(chart, spec, theme)
 
 
 def _estimates(spec: ChartSpec) -> list[int]:
     return [index for index, derived in enumerate(spec.derived) if derived]
 
 
-def starred_format(number_format: str) -> str:
-    """Return *number_format* with a star after the number, in every section of the format."""
-    return ";".join(f'{section}"*"' for section in number_format.split(";"))
+def _label_points(series, data: Series, theme: Theme, position: XL_LABEL_POSITION | None,
+                  colour: str = "", with_category: bool = False) -> None:
+    """Label every point with its own number format: the label reads as the briefing's ('1.08*')."""
+    common = _common(data.number_formats, ChartSpec("", "", (), (), "", ""))
+    labels = series.data_labels
+    labels.show_value = True
+    labels.number_format = common
+    labels.number_format_is_linked = False
+    if position is not None:
+        labels.position = position
+    labels.font.size = Pt(LABEL_PT)
+    labels.font.bold = True
+    labels.font.color.rgb = rgb(colour or theme.text)
+    for index, (value, fmt) in enumerate(zip(data.values, data.number_formats)):
+        if value is None or (fmt == common and not with_category):
+            continue
+        _point_format(series, index, fmt, theme, position, colour, with_category)
 
 
-def _star_estimates(series, spec: ChartSpec, theme: Theme, position: XL_LABEL_POSITION | None,
-                    with_category: bool = False) -> None:
-    """Label estimates '439.8*': a number format of their own, so labels stay live values."""
-    for index in _estimates(spec):
-        label = series.points[index].data_label
-        label.font.size = Pt(LABEL_PT)
-        label.font.bold = True
-        label.font.color.rgb = rgb(theme.text)
-        if position is not None:
-            label.position = position
-        element = label._get_or_add_dLbl()
-        for old in element.findall(qn("c:numFmt")):
-            element.remove(old)
-        fmt = parse_xml(f'<c:numFmt {nsdecls("c")} formatCode="" sourceLinked="0"/>')
-        fmt.set("formatCode", starred_format(spec.number_format))
-        element.find(qn("c:idx")).addnext(fmt)
-        if with_category:
-            element.find(qn("c:showCatName")).set("val", "1")
-            _set_separator(element, "\n")
+def _point_format(series, index: int, fmt: str, theme: Theme, position: XL_LABEL_POSITION | None,
+                  colour: str = "", with_category: bool = False) -> None:
+    """Give one point's data label a number format of its own, so the label stays a live value."""
+    label = series.points[index].data_label
+    label.font.size = Pt(LABEL_PT)
+    label.font.bold = True
+    label.font.color.rgb = rgb(colour or theme.text)
+    if position is not None:
+        label.position = position
+    element = label._get_or_add_dLbl()
+    for old in element.findall(qn("c:numFmt")):
+        element.remove(old)
+    number_format = parse_xml(f'<c:numFmt {nsdecls("c")} formatCode="" sourceLinked="0"/>')
+    number_format.set("formatCode", fmt)
+    element.find(qn("c:idx")).addnext(number_format)
+    if with_category:
+        element.find(qn("c:showCatName")).set("val", "1")
+        _set_separator(element, "\n")
+
+
+def _style_references(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
+    """Style the reference series dashed and label it once, at its last point: 'Target: $1 billion'."""
+    reference = _reference_series(spec)
+    if reference is None:
+        return
+    series = list(chart.series)[-1]
+    _style_reference_series(series, theme)
+    series.data_labels.show_value = False
+    last = len(spec.categories) - 1
+    _point_format(series, last, reference.number_formats[last], theme, XL_LABEL_POSITION.ABOVE)
+    element = series.points[last].data_label._get_or_add_dLbl()
+    element.find(qn("c:showSerName")).set("val", "1")
+    _set_separator(element, ": ")
+
+
+def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
+    """Style a chart of several series: a colour each, a legend at the top, labels where they fit."""
+    data = spec.all_series()
+    colours = [c.lstrip("#") for c in series_colours(theme, len(data))]
+    points = len(spec.categories) * len(data)
+    for plot in chart.plots:
+        if hasattr(plot, "gap_width"):
+            plot.gap_width = 60
+            if spec.stack:
+                plot.overlap = 100
+        plot.vary_by_categories = False
+    for native, series, colour in zip(chart.series, data, colours):
+        line = series.line or spec.type == "line"
+        if line:
+            native.smooth = False
+            native.format.line.color.rgb = rgb(colour)
+            native.format.line.width = Pt(2.75)
+            native.marker.style = XL_MARKER_STYLE.CIRCLE
+            native.marker.size = 7
+            native.marker.format.fill.solid()
+            native.marker.format.fill.fore_color.rgb = rgb(colour)
+            native.marker.format.line.color.rgb = rgb("FFFFFF")
+        else:
+            native.format.fill.solid()
+            native.format.fill.fore_color.rgb = rgb(colour)
+            if hasattr(native, "invert_if_negative"):
+                native.invert_if_negative = False
+        if points <= _MULTI_LABELS and spec.type != "area":
+            inside = bool(spec.stack) and not line
+            position = (XL_LABEL_POSITION.CENTER if inside else XL_LABEL_POSITION.ABOVE if line
+                        else XL_LABEL_POSITION.OUTSIDE_END)
+            _label_points(native, series, theme, position, "FFFFFF" if inside else "")
+            native.data_labels.font.size = Pt(12)
+    _style_references(chart, spec, theme)
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.TOP
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(AXIS_PT)
+    chart.legend.font.color.rgb = rgb(theme.text)
+    if points > _MULTI_LABELS or spec.type == "area":  # without labels, readers need the scale
+        values = chart.value_axis
+        values.tick_label_position = XL_TICK_LABEL_POSITION.NEXT_TO_AXIS
+        values.has_major_gridlines = True
+        values.major_gridlines.format.line.color.rgb = rgb(HAIRLINE)
+    if spec.stack == "percent":
+        chart.value_axis.minimum_scale = None
+        chart.value_axis.maximum_scale = None
+        chart.value_axis.tick_labels.number_format = "0%"
+
+
+def _style_scatter(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
+    """Style a scatter: accent points, both axes titled, each point named by its category."""
+    series = chart.plots[0].series[0]
+    series.format.line.fill.background()
+    series.marker.style = XL_MARKER_STYLE.CIRCLE
+    series.marker.size = 10
+    series.marker.format.fill.solid()
+    series.marker.format.fill.fore_color.rgb = rgb(theme.accent)
+    series.marker.format.line.color.rgb = rgb("FFFFFF")
+    from reportgen.charts.scatter import scatter_points
+
+    for index, (category, _x, _y) in enumerate(scatter_points(spec)):
+        frame = series.points[index].data_label.text_frame
+        frame.text = category
+        font = frame.paragraphs[0].runs[0].font
+        font.size = Pt(12)
+        font.color.rgb = rgb(theme.text)
+        series.points[index].data_label.position = XL_LABEL_POSITION.RIGHT
+    for axis, title in ((chart.category_axis, spec.category_title), (chart.value_axis, spec.value_title)):
+        axis.has_major_gridlines = True
+        axis.major_gridlines.format.line.color.rgb = rgb(HAIRLINE)
+        axis.tick_labels.font.size = Pt(12)
+        axis.tick_labels.font.color.rgb = rgb(theme.muted)
+        if title:
+            axis.has_title = True
+            axis.axis_title.text_frame.text = title
+            axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+            axis.axis_title.text_frame.paragraphs[0].runs[0].font.bold = False
 
 
 def _style_reference_series(series, theme: Theme) -> None:
@@ -284,13 +451,7 @@ def _draw_reference(shapes: SlideShapes, frame: Region, inner: Region, spec: Cha
         add_text(shapes, Region(left, frame.y, width, label_h),
                  [Para(label, _REF, theme.text)], name="Reference label", align=PP_ALIGN.CENTER)
         return
-    y = inner.y + round(inner.h * (1 - share))
-    if spec.type != "line":  # a line chart draws its reference as a series of its own
-        add_line(shapes, inner.x, y, inner.right, y, _reference_colour(theme), 1.5, "Reference line",
-                 dashed=True)
-    width = min(box_width(label, _REF.size, True), inner.w)
-    add_text(shapes, Region(inner.right - width, y - label_h - EMU_PER_INCH // 25, width, label_h),
-             [Para(label, _REF, theme.text)], name="Reference label", align=PP_ALIGN.RIGHT)
+    raise AssertionError("only a bar chart draws its reference over the plot")
 
 
 def _set_separator(dlbls, text: str) -> None:
@@ -325,13 +486,17 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
         point.format.line.color.rgb = rgb("FFFFFF")
         point.format.line.width = Pt(1.5)
     labels = series.data_labels  # series level: point labels below must not hide the others
-    labels.number_format = spec.number_format
+    data = spec.all_series()[0]
+    labels.number_format = _common(data.number_formats, spec)
     labels.number_format_is_linked = False
     labels.show_value = True
     labels.font.size = Pt(LABEL_PT)
     labels.font.bold = True
     is_pie = spec.type == "pie"
-    _star_estimates(series, spec, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None, is_pie)
+    for index, fmt in enumerate(data.number_formats):
+        light = _is_light(palette[index % len(palette)])
+        _point_format(series, index, fmt, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None,
+                      "" if is_pie or light else "FFFFFF", is_pie)
     if spec.type == "pie":
         labels.show_category_name = True
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
@@ -339,12 +504,6 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
         _set_separator(labels._element, "\n")
     else:
         labels.font.color.rgb = rgb("FFFFFF")
-        for index in range(len(spec.values)):
-            if _is_light(palette[index % len(palette)]):
-                label = series.points[index].data_label
-                label.font.size = Pt(LABEL_PT)
-                label.font.bold = True
-                label.font.color.rgb = rgb(theme.text)
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.RIGHT
         chart.legend.include_in_layout = False
