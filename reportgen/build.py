@@ -109,12 +109,16 @@ Progress = Callable[[Output], None]
 
 def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]) -> list[Job]:
     """Validate every audience's edition and prepare its jobs; raise all problems at once."""
-    from .edition import make_edition  # here, not at the top: a build with nothing to do needs none of it
+    from .edition import check_unselected, make_edition  # here, not at the top: a build with nothing to do needs none of it
     from .plan import deck_plan
     from .render.briefing import briefing_html
 
     errors = ErrorCollector()
     jobs: list[Job] = []
+    try:
+        check_unselected(project)  # a section no audience reads is checked all the same
+    except ReportgenError as error:
+        errors.extend(error)
     formats = list(formats)
     for name in audiences:
         try:

@@ -103,7 +103,11 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     if args.command == "check":
         from .build import check
 
+        from .edition import unselected_sections
+
         project = check(args.project)
+        for section in unselected_sections(project):
+            print(f"{section.path}: notice: section '{section.id}' reaches no audience", file=stderr)
         print(f"ok: {len(project.sections)} sections, {len(project.data)} datasets, {len(project.audiences)} audiences", file=stdout)
         return ExitStatus.OK
     if args.command == "list":

@@ -202,7 +202,7 @@ def _table_column(name: str, info: dict, meta: LineDict, rows: list[tuple[LineDi
                             source=source, qualifier=qualifier, derived="estimate" if estimate else "",
                             note=note, path=shown, line=line_no, format=number_format))
     return Column(name=name, label=label, unit=unit, source=source, cells=tuple(cells),
-                  categories=tuple(categories), format=number_format, note=note)
+                  categories=tuple(categories), format=number_format, note=note, qualifier=qualifier)
 
 
 def _load_yaml(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
@@ -384,7 +384,7 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
             line=item.line,
             end=end,
             approximate=approximate,
-            planned="planned" in f"{title} {text}".lower() if planned is None else planned,
+            planned=planned,
             label=smart_quotes(str(item.get("label") or "").strip()),
         )
         if date:

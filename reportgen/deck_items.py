@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import resolve
-from .charts import alt_text
+from .charts import chart_alt
 from .model import Block, Edition, Section, TableSpec
 from .slide_content import Picture, footnotes, pictures_and_tables
 
@@ -153,7 +153,7 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         if block.kind == "chart":
             spec = options["spec"]
             items.append({**base, "kind": "chart", "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, alt_text(spec)), "figure_set": _figure_set(options, edition)})
+                          "notes": _notes(section.summary, chart_alt(spec)), "figure_set": _figure_set(options, edition)})
         elif block.kind == "table":
             spec = options["spec"]
             items.append({**base, "kind": "table", "title": spec.title, "source": spec.source,

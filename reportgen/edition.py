@@ -40,6 +40,34 @@ def _rule_for(section: Section, rules: tuple[SectionRule, ...]) -> SectionRule |
     return None
 
 
+def unselected_sections(project: Project) -> list[Section]:
+    """Return the sections that no audience selects: they reach no product."""
+    chosen = {section.id for audience in project.audiences.values()
+              for section, _depth in select_sections(project, audience)}
+    return [section for section in project.sections if section.id not in chosen]
+
+
+def check_unselected(project: Project) -> list[Section]:
+    """Render every section no audience selects, as a full section, so its mistakes are found too.
+
+    Raise every problem found; return the sections checked (they deserve a notice).
+    """
+    unselected = unselected_sections(project)
+    if not unselected:
+        return []
+    names = project.audience_names()
+    audience = project.audiences[names[0]] if names else Audience(name="", title="", path="")
+    context = content_context(project, audience)
+    errors = ErrorCollector()
+    for section in unselected:
+        try:
+            _render_section(project, section, "full", audience, context)
+        except ReportgenError as error:
+            errors.extend(error)
+    errors.raise_if_any()
+    return unselected
+
+
 def content_context(project: Project, audience: Audience) -> dict[str, Any]:
     """Return the names prose can use: data (small counts in words, as house style writes them), report, audience."""
     return {"data": prose_data(project.data, project.config.spell_out_below), "report": project.config, "audience": audience}

@@ -110,12 +110,19 @@ class Event:
     line: int | None = None
     end: str = ""  # the last date of a period ("1997" for 1992–1997)
     approximate: bool = False  # printed "c. 2025"
-    planned: bool = False  # not happened yet: a hollow marker
+    planned: bool | None = None  # not happened yet (a hollow marker); None: "planned" in its wording
     label: str = ""  # the date as printed for an undated event ("Undated" when empty)
 
     @property
     def year(self) -> str:
         return self.date[:4]
+
+    @property
+    def is_planned(self) -> bool:
+        """Return whether the event is still to come: said so, or 'planned' in its title or text."""
+        if self.planned is not None:
+            return self.planned
+        return "planned" in f"{self.title} {self.text}".lower()
 
     @property
     def dated(self) -> bool:
@@ -144,6 +151,7 @@ class Column:
     categories: tuple[str, ...]
     format: NumberFormat = AUTO
     note: str = ""
+    qualifier: str = ""  # "about", "over": for every cell of the column
 
     def __getitem__(self, category: str) -> Figure:
         """Return the cell for *category* ('2023'); KeyError for an unknown category or a gap."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 from . import deck_items, resolve
-from .charts import alt_text
+from .charts import chart_alt
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
@@ -64,7 +64,7 @@ def plan_context(edition: Edition, items: deck_items.DeckItems | None = None) ->
         "report_date": format_date(edition.config.date),
         "block_ref": block_ref,
         "origin": origin,
-        "chart_alt": alt_text,
+        "chart_alt": chart_alt,
         "created": build_timestamp().isoformat(),
     }
 
@@ -84,6 +84,10 @@ def _figure_ref(edition: Edition, figure: Any) -> str:
     for name, dataset in edition.data.items():
         if figure in dataset.figures:
             return f"{name}.{figure.key}"
+        for column in dataset.table.columns if dataset.table else ():
+            for category, cell in zip(column.categories, column.cells):
+                if cell == figure:
+                    return f"{name}.{column.name}.{category}"
     raise AssertionError(figure)
 
 

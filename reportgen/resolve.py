@@ -160,12 +160,15 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     )
 
 
+_SINGULAR = {"series": "series", "lines": "series", "columns": "column", "categories": "category"}
+
+
 def _names(value: Any, what: str, known: list[str], where: Where) -> list[str]:
     if not isinstance(value, list) or not value:
         raise where.error(f"'{what}' must be a non-empty list (known: {', '.join(known)})")
     for name in map(str, value):
         if name not in known:
-            raise where.error(f"unknown {what.rstrip('s')} '{name}' (known: {', '.join(known)})")
+            raise where.error(f"unknown {_SINGULAR[what]} '{name}' (known: {', '.join(known)})")
     return [str(name) for name in value]
 
 
@@ -181,8 +184,8 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
     columns = [table.column(name) for name in chosen]
     count = len(columns)
     if count < entry.min_series or (entry.max_series is not None and count > entry.max_series):
-        wanted = (f"exactly {entry.min_series}" if entry.min_series == entry.max_series
-                  else f"one" if entry.max_series == 1 else f"at least {entry.min_series}")
+        wanted = ("one" if entry.max_series == 1 else f"exactly {entry.min_series}"
+                  if entry.min_series == entry.max_series else f"at least {entry.min_series}")
         raise where.error(f"a {entry.name} chart takes {wanted} series ('series:'), got {count}: {', '.join(chosen)}")
     categories = list(table.categories)
     if "categories" in options:

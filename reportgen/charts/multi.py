@@ -88,7 +88,7 @@ def draw_vertical(canvas: Canvas, spec: ChartSpec, colours: dict[str, str]) -> N
     slot = (right - left) / n
     label_size, lines = fit_labels(spec.categories, slot - 3)
     bottom = canvas.height - max(len(ls) for ls in lines) * label_size * 1.18 - 5
-    scale = Scale(ticks[0], ticks[-1], bottom, top)
+    scale = Scale(ticks[0], ticks[-1], bottom, top + _VALUE * 1.4)  # room for the top labels
     _grid(canvas, spec, scale, ticks, left, right, colours)
     for i, category_lines in enumerate(lines):
         first = canvas.height - 3 - (len(category_lines) - 1) * label_size * 1.18
@@ -102,7 +102,8 @@ def draw_vertical(canvas: Canvas, spec: ChartSpec, colours: dict[str, str]) -> N
         _columns(canvas, spec, bars, scale, left, slot, fills, colours)
     for k, s in enumerate(series):
         if not _is_bar(spec, s) and spec.type != "area":
-            _line(canvas, s, scale, left, slot, fills[k], colours, label=len(series) <= 3)
+            _line(canvas, s, scale, left, slot, fills[k], colours, label=len(series) <= 3,
+                  ground=bool(bars))
     if spec.reference_value is not None:
         reference(canvas, spec, colours, True, scale(spec.reference_value), (left, right),
                   list(canvas.text_boxes))
@@ -181,7 +182,7 @@ def _runs(values: Sequence[float | None]) -> list[list[int]]:
 
 
 def _line(canvas: Canvas, s: Series, scale: Scale, left: float, slot: float, colour: str,
-          colours: dict[str, str], label: bool) -> None:
+          colours: dict[str, str], label: bool, ground: bool = False) -> None:
     points = {i: (left + slot * (i + 0.5), scale(v)) for i, v in enumerate(s.values) if v is not None}
     for run in _runs(s.values):
         if len(run) > 1:
@@ -198,7 +199,12 @@ def _line(canvas: Canvas, s: Series, scale: Scale, left: float, slot: float, col
         canvas.add("circle", cx=x, cy=y, r=2.4, fill="#FFFFFF" if estimate else colour, stroke=colour,
                    stroke_width=1.2, class_="point estimate" if estimate else "point")
         if label:
-            canvas.text(x, y - 5, minus(s.labels[i]), _VALUE, colours["text"], anchor="middle", cls="value")
+            text = minus(s.labels[i])
+            if ground:  # over columns: a white ground keeps the label legible
+                width = text_width(text, _VALUE)
+                canvas.add("rect", x=x - width / 2 - 1.5, y=y - 5 - 0.8 * _VALUE, width=width + 3,
+                           height=_VALUE * 1.05, fill="#FFFFFF", fill_opacity="0.9", class_="label-ground")
+            canvas.text(x, y - 5, text, _VALUE, colours["text"], anchor="middle", cls="value")
 
 
 def _areas(canvas: Canvas, spec: ChartSpec, scale: Scale, left: float, slot: float,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..model import Event, Theme
 from ._colours import palette
-from ._scales import DATE, Scale, year_of
+from ..numbers import short_date
+from ._scales import Scale, year_of
 from ._svg import Canvas, num
 from ._text import text_width, wrap
 
@@ -48,11 +48,31 @@ class _Milestone:
 
 
 def date_label(date: str) -> str:
-    """Return an event's date as printed: "2021-10" and "2021-10-05" as "Oct 2021", "1992" as is."""
-    match = DATE.match(date.strip())
-    if match and match.group(2):
-        return f"{calendar.month_abbr[int(match.group(2))]} {match.group(1)}"
-    return date.strip()
+    """Return a date as printed: "2021-10" and "2021-10-05" as "Oct 2021", "1992" as is."""
+    return short_date(date)
+
+
+def _positions(events: Sequence[Event]) -> list[float]:
+    """Return each event's place in years; an undated one sits midway between its neighbours."""
+    dated = [year_of(e.date) if e.date else None for e in events]
+    if all(year is None for year in dated):
+        return [float(i) for i in range(len(events))]
+    places: list[float] = []
+    for i, year in enumerate(dated):
+        if year is not None:
+            places.append(year)
+            continue
+        before = next((y for y in reversed(dated[:i]) if y is not None), None)
+        after = next((y for y in dated[i + 1:] if y is not None), None)
+        if before is not None and after is not None:
+            places.append((before + after) / 2)
+        else:
+            places.append((before if before is not None else after or 0.0) + (0.5 if after is None else -0.5))
+    # Several undated events in a row share a gap: spread them evenly inside it.
+    for i in range(1, len(places)):
+        if places[i] <= places[i - 1] and dated[i] is None:
+            places[i] = places[i - 1] + 0.01
+    return places
 
 
 def timeline_svg(events: Sequence[Event], theme: Theme, width: float = 160, height: float = 60,
@@ -67,15 +87,16 @@ def timeline_svg(events: Sequence[Event], theme: Theme, width: float = 160, heig
     colours = palette(theme)
     milestones = []
     for event in events:
-        year = year_of(event.date)
-        if year is None:
-            raise ValueError(f"timeline event {event.title!r}: date {event.date!r} "
-                             "is not YYYY, YYYY-MM or YYYY-MM-DD")
-        planned = "planned" in f"{event.title} {event.text}".lower()
-        milestones.append(_Milestone(event, year, date_label(event.date), planned))
-    milestones.sort(key=lambda milestone: milestone.year)
+        for date in (event.date, event.end):
+            if date and year_of(date) is None:
+                raise ValueError(f"timeline event {event.title!r}: date {date!r} "
+                                 "is not YYYY, YYYY-MM or YYYY-MM-DD")
+    for event, year in zip(events, _positions(events)):
+        milestones.append(_Milestone(event, year, event.when, event.is_planned))
+    ends = {id(m): year_of(m.event.end) for m in milestones if m.event.end}
     lo, hi = 2.0, canvas.width - 2.0
-    first, last = milestones[0].year, milestones[-1].year
+    first = min(m.year for m in milestones)
+    last = max([m.year for m in milestones] + [end for end in ends.values() if end is not None])
     span = (first - 0.5, last + 0.5) if last == first else (first, last)
     scale = Scale(*span, lo + 4, hi - 4)
     for milestone in milestones:
@@ -84,7 +105,11 @@ def timeline_svg(events: Sequence[Event], theme: Theme, width: float = 160, heig
     axis = (canvas.height - above - below - 2 * _STEM) / 2 + above + _STEM
     canvas.add("line", x1=lo, y1=axis, x2=hi, y2=axis, stroke=colours["muted"],
                stroke_width=1.0, class_="axis")
-    for milestone in milestones:
+    for milestone in milestones:  # a period is a band along the axis from its start to its end
+        end = ends.get(id(milestone))
+        if end is not None:
+            canvas.add("rect", x=milestone.x, y=axis - 2.2, width=max(scale(end) - milestone.x, 1.0),
+                       height=4.4, fill=colours["estimate"], class_="period")
         _draw_milestone(canvas, milestone, axis, colours)
     description = "Timeline: " + "; ".join(
         f"{m.heading}: {m.event.title}" for m in milestones) + "."
@@ -153,10 +178,15 @@ def _draw_milestone(canvas: Canvas, milestone: _Milestone, axis: float,
         points = [(milestone.x, axis), (milestone.x, axis + sign * 4), (rule, near), (rule, far)]
     canvas.add("polyline", points=" ".join(f"{num(x)},{num(y)}" for x, y in points),
                fill="none", stroke=colours["baseline"], stroke_width=0.6, class_="stem")
+    event = milestone.event
+    hollow = milestone.planned or not event.date
     canvas.add("circle", cx=milestone.x, cy=axis, r=3.2,
-               fill="#FFFFFF" if milestone.planned else colours["accent"],
+               fill="#FFFFFF" if hollow else colours["accent"],
                stroke=colours["accent"], stroke_width=1.4,
-               class_="milestone planned" if milestone.planned else "milestone")
+               stroke_dasharray="1.6 1.2" if event.approximate or not event.date else None,
+               class_=" ".join(["milestone"] + [name for name, flag in (
+                   ("planned", milestone.planned), ("approximate", event.approximate),
+                   ("undated", not event.date)) if flag]))
     x, anchor = (rule - _PAD, "end") if milestone.flag_left else (rule + _PAD, "start")
     # The year sits next to the axis on both sides; the title reads on away from it.
     heading_y = near - 2 if milestone.above else near + 0.72 * _HEAD + 1

@@ -90,7 +90,7 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
     def chart_svg(spec: ChartSpec) -> Markup:
         # WeasyPrint takes a tagged figure's /Alt from the SVG's <title>: give it the full
         # description, not just the heading printed above the chart.
-        described = dataclasses.replace(spec, title=spec.alt or charts.alt_text(spec))
+        described = dataclasses.replace(spec, title=charts.chart_alt(spec))
         return Markup(charts.chart_svg(described, theme, *_CHART_SIZE_MM))
 
     def timeline_svg(events: tuple[Event, ...], title: str = "") -> Markup:
@@ -133,10 +133,12 @@ def timeline_alt(events: tuple[Event, ...], title: str = "") -> str:
     """Return a timeline's description for screen readers: its span, then every event."""
     if not events:
         return title
-    years = sorted(event.year for event in events)
+    years = sorted(year for event in events for year in (event.year, event.end[:4]) if year)
     head = f"{title}. " if title else ""
-    span = f"Timeline, {years[0]} to {years[-1]}: " if years[0] != years[-1] else f"Timeline, {years[0]}: "
-    return head + span + "; ".join(f"{format_date(e.date)}, {e.title}" for e in events) + "."
+    span = ("Timeline: " if not years else f"Timeline, {years[0]} to {years[-1]}: " if years[0] != years[-1]
+            else f"Timeline, {years[0]}: ")
+    return head + span + "; ".join(f"{e.when_long}, {e.title}" + (" (planned)" if e.is_planned and "planned" not in e.title.lower() else "")
+                                   for e in events) + "."
 
 
 def figure_parts(figure: Figure) -> tuple[str, str, str]:

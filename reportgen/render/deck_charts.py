@@ -200,6 +200,10 @@ def _inner_layout(chart: Chart, frame: Region, spec: ChartSpec) -> Region:
         right = EMU_PER_INCH * 9 // 10  # room for the value label of the longest bar
     if spec.type == "line":
         right = EMU_PER_INCH * 6 // 10
+    if spec.series:  # a legend of the series along the top
+        top = EMU_PER_INCH * 6 // 10
+        if _shows_scale(spec):  # tick labels beside the unit's title
+            left = EMU_PER_INCH * 11 // 10
     inner = Region(left, top, frame.w - left - right, frame.h - top - bottom)
     layout = (
         f'<c:layout {nsdecls("c")}><c:manualLayout><c:layoutTarget val="inner"/>'
@@ -370,19 +374,24 @@ def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
             native.format.fill.fore_color.rgb = rgb(colour)
             if hasattr(native, "invert_if_negative"):
                 native.invert_if_negative = False
+            if spec.type == "area" and not spec.stack:  # overlapping areas: see through each other
+                native.format.fill.fore_color._xFill.srgbClr.append(
+                    parse_xml(f'<a:alpha {nsdecls("a")} val="55000"/>'))
         if points <= _MULTI_LABELS and spec.type != "area":
             inside = bool(spec.stack) and not line
             position = (XL_LABEL_POSITION.CENTER if inside else XL_LABEL_POSITION.ABOVE if line
                         else XL_LABEL_POSITION.OUTSIDE_END)
             _label_points(native, series, theme, position, "FFFFFF" if inside else "")
             native.data_labels.font.size = Pt(12)
+            if line and spec.type == "combo":  # over the columns: on a white ground to stay legible
+                _label_ground(native)
     _style_references(chart, spec, theme)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.TOP
     chart.legend.include_in_layout = False
     chart.legend.font.size = Pt(AXIS_PT)
     chart.legend.font.color.rgb = rgb(theme.text)
-    if points > _MULTI_LABELS or spec.type == "area":  # without labels, readers need the scale
+    if _shows_scale(spec):  # without labels, readers need the scale
         values = chart.value_axis
         values.tick_label_position = XL_TICK_LABEL_POSITION.NEXT_TO_AXIS
         values.has_major_gridlines = True
@@ -391,6 +400,27 @@ def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
         chart.value_axis.minimum_scale = None
         chart.value_axis.maximum_scale = None
         chart.value_axis.tick_labels.number_format = "0%"
+
+
+def _shows_scale(spec: ChartSpec) -> bool:
+    """Return whether a chart of several series shows its value axis instead of labelling points."""
+    return spec.type == "area" or len(spec.categories) * len(spec.all_series()) > _MULTI_LABELS
+
+
+def _label_ground(series) -> None:
+    """Give a series' data labels a white ground (python-pptx has no API for a label's fill)."""
+    for element in [series.data_labels._element, *series._element.findall(qn("c:dLbls") + "/" + qn("c:dLbl"))]:
+        for old in element.findall(qn("c:spPr")):
+            element.remove(old)
+        ground = parse_xml(f'<c:spPr {nsdecls("c", "a")}><a:solidFill><a:srgbClr val="FFFFFF"/>'
+                           '</a:solidFill></c:spPr>')
+        anchor = element.find(qn("c:numFmt"))
+        if anchor is None:
+            anchor = element.find(qn("c:idx"))
+        if anchor is not None:
+            anchor.addnext(ground)
+        else:
+            element.insert(0, ground)
 
 
 def _style_scatter(chart: Chart, spec: ChartSpec, theme: Theme) -> None:

@@ -18,7 +18,6 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
-from reportgen.charts import date_label
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
 from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
@@ -231,7 +230,7 @@ def draw_timeline(shapes: SlideShapes, region: Region, events: Sequence[Event],
         add_line(shapes, centre, line_y, centre, end, tint(theme.accent, 0.5), 1.0,
                  f"Event {index + 1} stem")
         # A planned event is a hollow dot, as on the briefing's timeline.
-        planned = "planned" in f"{event.title} {event.text}".lower()
+        planned = event.is_planned
         accent = theme.accent.lstrip("#")
         add_rect(shapes, Region(centre - dot // 2, line_y - dot // 2, dot, dot),
                  "FFFFFF" if planned else accent, f"Event {index + 1} marker", MSO_SHAPE.OVAL,
@@ -254,7 +253,7 @@ def _event_centres(region: Region, count: int) -> tuple[list[int], int]:
 
 def _event_paras(event: Event, width: int, height: int, theme: Theme) -> list[Para]:
     for date_pt, title_pt, text_pt in ((20, 16, 13), (18, 14, 12), (16, 13, 11), (14, 12, 10)):
-        paras = [Para(date_label(event.date), TextStyle(date_pt, bold=True), theme.accent.lstrip("#")),
+        paras = [Para(event.when, TextStyle(date_pt, bold=True), theme.accent.lstrip("#")),
                  Para(event.title, TextStyle(title_pt, bold=True, space_before=2), theme.text)]
         with_text = [*paras, Para(event.text, TextStyle(text_pt, space_before=2), theme.muted)]
         if event.text and stack_height(with_text, width) <= height:
@@ -263,7 +262,7 @@ def _event_paras(event: Event, width: int, height: int, theme: Theme) -> list[Pa
             return paras
     if stack_height(paras, width) <= height:
         return paras
-    raise ReportgenError(f"timeline event {event.date} '{event.title}' is too long to fit",
+    raise ReportgenError(f"timeline event {event.when} '{event.title}' is too long to fit",
                          event.path or None, event.line)
 
 
