@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from decimal import ROUND_HALF_UP, Decimal
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -50,10 +51,11 @@ def csv_columns() -> dict[str, dict[str, float | None]]:
 def render_format(code: str, value: float) -> str:
     """Render *value* with one of the Excel number formats reportgen writes: literals, digits, scaling."""
     section = code.split(";")[1 if value < 0 and ";" in code else 0]
-    match = re.fullmatch(r'(?:"([^"]*)")?([#0,]+)(?:\.(0+))?(,*)(?:"([^"]*)")?', section)
+    match = re.fullmatch(r'(?:"([^"]*)")?([#0,]*[#0])(?:\.(0+))?(,*)(?:"([^"]*)")?', section)
     assert match, f"unexpected number format {code!r}"
     prefix, digits, decimals, scale, suffix = match.groups()
-    scaled = abs(value) / 1000 ** len(scale)
+    places = Decimal(1).scaleb(-len(decimals or ""))  # Excel rounds half away from zero
+    scaled = (Decimal(repr(abs(value))) / 1000 ** len(scale)).quantize(places, ROUND_HALF_UP)
     text = f"{scaled:{',' if ',' in digits else ''}.{len(decimals or '')}f}"
     return f"{prefix or ''}{text}{suffix or ''}"
 
