@@ -8,8 +8,8 @@ from .errors import ReportgenError
 from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
 from .numbers import pattern
 
-CHART_FIELDS = {"data", "keys", "type", "title", "reference", "alt", "caption", "series", "stack",
-                "lines", "categories", "_line"}
+CHART_FIELDS = {"data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
+                "stack", "lines", "categories", "_line"}
 TABLE_FIELDS = {"data", "keys", "columns", "title", "caption", "categories", "_line"}
 KEYFIGURE_FIELDS = {"figures", "title", "_line"}
 TIMELINE_FIELDS = {"data", "title", "caption", "_line"}
@@ -101,7 +101,15 @@ def _kind(options: Mapping[str, Any], where: Where) -> Any:
 def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: Config, where: Where) -> ChartSpec:
     """Resolve a ``::: chart`` directive into the values both products draw."""
     _check_fields(options, CHART_FIELDS, "a chart", where)
-    found = dataset(data, options.get("data"), where, kind="any")
+    if "figures" in options:  # figures named across datasets: 'trade.growth_2023'
+        if "data" in options or "keys" in options:
+            raise where.error("give either 'figures:' (dataset.key references) or 'data:' with 'keys:', not both")
+        picked = list(figure_refs(options["figures"], data, where))
+        labels = {figure.label for figure in picked}  # "Growth in 2023" of trade and of cargo
+        found = Dataset(name="", title=labels.pop() if len(labels) == 1 else str(options.get("title") or ""),
+                        path="", figures=tuple(picked))
+    else:
+        found = dataset(data, options.get("data"), where, kind="any")
     if found.events:
         raise where.error(f"dataset '{found.name}' holds events, not figures")
     entry = _kind(options, where)
@@ -122,7 +130,8 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     if reference_key is not None:
         if not entry.reference:
             raise where.error(f"a {entry.name} chart cannot show a reference line")
-        reference = _figures(found, [reference_key], where)[0]
+        reference = (figure_refs([reference_key], data, where)[0] if "." in str(reference_key)
+                     else _figures(found, [reference_key], where)[0])
     figures = _figures(found, options.get("keys"), where)
     if options.get("keys") is None:
         figures = [f for f in figures if f.unit == figures[0].unit and f is not reference]
@@ -138,13 +147,19 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     sources = [figure.source for figure in figures] + ([reference.source] if reference else [])
     title = str(options.get("title") or found.title)
     widest = max(figures, key=lambda f: abs(f.value))
+    categories = tuple(figure.label for figure in figures)
+    if "labels" in options:  # the categories as the chart names them
+        names = options["labels"]
+        if not isinstance(names, list) or len(names) != len(figures):
+            raise where.error(f"'labels' must be a list of {len(figures)} names, one per figure")
+        categories = tuple(str(name) for name in names)
     return ChartSpec(
         type=entry.name,
         title=title,
-        categories=tuple(figure.label for figure in figures),
+        categories=categories,
         values=tuple(figure.value for figure in figures),
         unit=unit,
-        series_name=f"{found.title} ({unit})",
+        series_name=f"{found.title or title} ({unit})",
         derived=derived,
         reference_label=f"{reference.label}: {reference.text}" if reference else "",
         reference_value=reference.value if reference else None,
