@@ -135,7 +135,7 @@ def _quoted(text: str) -> str:
 def _currency(unit: str) -> tuple[str, str]:
     """Return (sign, the rest of the unit) for a currency unit such as 'USD million'."""
     code, _, rest = unit.partition(" ")
-    return _CURRENCIES.get(code, code + " "), rest.strip()
+    return _CURRENCIES.get(code, f"{code} " if code else ""), rest.strip()
 
 
 def pattern(value: float, unit: str, fmt: NumberFormat = AUTO, qualifier: str = "",

@@ -307,17 +307,24 @@ class Undefined(jinja2.StrictUndefined):
 
     @property
     def _undefined_message(self) -> str:
-        from .model import Dataset, Figure
+        from .model import Column, Dataset, Figure
 
         owner, name = self._undefined_obj, self._undefined_name
         if self._undefined_hint is None and isinstance(name, str):
             if isinstance(owner, dict) and owner and all(isinstance(value, Dataset) for value in owner.values()):
                 return f"unknown dataset '{name}' (known: {', '.join(sorted(owner))})"
+            if isinstance(owner, Dataset) and owner.table is not None:
+                return f"unknown column '{name}' in table '{owner.name}' (known: {', '.join(owner.keys())})"
+            if isinstance(owner, Column):
+                if name in owner.categories:
+                    return f"empty cell {owner.name} / {name} (a gap in the table)"
+                return f"unknown category '{name}' in column '{owner.name}' (known: {', '.join(owner.categories)})"
             if isinstance(owner, Dataset):
                 known = ", ".join(owner.keys()) or "none; it holds events"
                 return f"unknown figure '{name}' in dataset '{owner.name}' (known: {known})"
             if isinstance(owner, Figure):
-                fields = ["value", "number", "text", "unit", "label", "source", "qualifier", "note", "is_derived", *owner.extra]
+                fields = ["value", "number", "amount", "text", "Text", "chart_label", "unit", "label", "source",
+                          "qualifier", "note", "is_derived", *owner.extra]
                 return f"figure '{owner.key}' has no field '{name}' (known: {', '.join(fields)})"
         if self._undefined_hint is None:  # "'Config object' has no attribute 'titel'"
             return f"undefined name: {super()._undefined_message}".replace("reportgen.model.", "")

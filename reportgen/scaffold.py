@@ -32,6 +32,24 @@ q3,Q3,2025,150,USD thousand,ledger,,,
 q4,Q4,2025,180,USD thousand,ledger,,,
 growth,Growth Q4 on Q3,2025,,%,ledger,,round((q4 / q3 - 1) * 100),derived from the quarterly figures
 """,
+    "content/data/by_region.csv": """\
+quarter,north,south
+Q1,70,50
+Q2,75,60
+Q3,80,70
+Q4,95,85
+""",
+    "content/data/by_region.yaml": """\
+# Describes by_region.csv beside it: a table whose first column is the category and whose
+# other columns are series. An empty cell is a gap, not a zero.
+title: Sales by region
+source: ledger
+unit: USD thousand
+category: Quarter
+columns:
+  north: {label: North}
+  south: {label: South}
+""",
     "content/sections/01-overview.md": """\
 ---
 title: Overview
@@ -77,6 +95,16 @@ data: sales
 keys: [q1, q2, q3, q4]
 columns: [label, year, value]
 title: Sales by quarter
+:::
+
+The south grew faster than the north: {{ data.by_region.south["Q4"].text }} in Q4
+against {{ data.by_region.south["Q1"].text }} in Q1.
+
+::: chart
+data: by_region
+type: column
+stack: stacked
+title: Both regions grew; the south faster
 :::
 
 ::: callout What next

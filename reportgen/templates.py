@@ -162,7 +162,7 @@ def _render(template: jinja2.Template, context: Mapping[str, Any], path: str, fi
     except jinja2.UndefinedError as error:
         where, line = _template_position(path, first_line)
         message = error.message or "undefined"
-        if not message.startswith(("undefined name", "unknown ", "figure ")):  # sandbox.Undefined's wording
+        if not message.startswith(("undefined name", "unknown ", "figure ", "empty cell ")):  # sandbox.Undefined's wording
             message = f"undefined name: {message}"
         raise ReportgenError(message, where, line) from None
     except sandbox.LimitExceeded as error:

@@ -13,7 +13,7 @@ def test_check_reports_ok_and_writes_nothing(cli, project_copy):
     project = project_copy()
     result = cli("check", project)
     assert result.code == 0
-    assert result.out == "ok: 2 sections, 1 datasets, 2 audiences\n"
+    assert result.out == "ok: 2 sections, 2 datasets, 2 audiences\n"
     assert not (project / "build").exists()
 
 

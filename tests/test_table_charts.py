@@ -225,7 +225,7 @@ def test_chart_options_are_checked_against_the_registry(project_copy, cli, text,
 def test_doughnut_is_accepted_for_a_list_of_figures(project_copy, cli):
     project = project_copy("minimal")
     section = project / "content" / "sections" / "02-sales.md"
-    section.write_text(section.read_text().replace("type: column", "type: doughnut"))
+    section.write_text(section.read_text().replace("type: column", "type: doughnut", 1))
     assert cli("check", project).code == 0
 
 
@@ -237,3 +237,16 @@ def test_a_bad_cell_and_an_unknown_format_are_reported_at_their_line(project_cop
     err = cli("check", project).err
     assert "content/data/flows.csv:5: error: column 'exports', 2022: '16O' is not a number (leave the cell empty for a gap)" in err
     assert "error: figure 'share': unknown number format 'decimals:x'" in err
+
+
+@pytest.mark.parametrize("reference, message", [
+    ('data.flows.transit["2020"].text', "empty cell transit / 2020 (a gap in the table)"),
+    ('data.flows.transit["2030"].text', "unknown category '2030' in column 'transit' (known: 2019, 2020, 2021, 2022, 2023)"),
+    ("data.flows.exprts", "unknown column 'exprts' in table 'flows' (known: exports, imports, transit)"),
+])
+def test_a_gap_or_a_typo_in_prose_is_an_error_naming_the_table(project_copy, cli, reference, message):
+    project = project_copy("charts")
+    section = project / "content" / "sections" / "01-numbers.md"
+    section.write_text(section.read_text().replace("Exports reached {{", "Exports {{ " + reference + " }} {{", 1))
+    result = cli("check", project)
+    assert result.code == 1 and f"error: {message}" in result.err, result.err
