@@ -23,7 +23,7 @@ def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, pro
     board = result.out.split("\nboard: ")[1].split("\nteam: ")[0]
     assert "sales                  key_points  Sales by quarter" in board
     assert " 5. Section      Our recommendation" in board
-    assert "  left out of the deck (2):\n    slide 'Each quarter beat the one before' (content/sections/02-sales.md:6): trimmed for length (deck.max_slides 6)" in board
+    assert "  left out of the deck (3):\n    slide 'Each quarter beat the one before' (content/sections/02-sales.md:6): trimmed for length (deck.max_slides 6)" in board
     assert "audience.css         templates/board/audience.css" in board
     team = result.out.split("\nteam: ")[1]
     assert "Two content  Each quarter beat the one before" in team

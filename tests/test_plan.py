@@ -17,7 +17,8 @@ def plan_for(project, audience):
 
 def test_the_plan_template_decides_layouts_and_order(project_copy):
     plan = plan_for(project_copy(), "team")
-    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Bullets", "Two content", "Section", "Closing"]
+    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Bullets", "Two content", "Two content", "Closing"]
+    assert plan.slides[5].chart.series[0].name == "North" and plan.slides[5].chart.stack == "stacked"
     chart = plan.slides[4].chart
     assert chart.values == (120, 135, 150, 180) and chart.categories == ("Q1", "Q2", "Q3", "Q4")
     assert plan.slides[4].origin.startswith("content/sections/02-sales.md:")

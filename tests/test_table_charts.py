@@ -72,12 +72,16 @@ def specs(edition):
 
 
 @pytest.fixture(scope="module")
-def deck_charts(tmp_path_factory):
+def deck(tmp_path_factory):
     out = tmp_path_factory.mktemp("charts-out")
     build(PROJECT, formats=["pptx"], out_dir=out, jobs=1)
-    prs = Presentation(str(out / "analysts" / "flows.pptx"))
+    return Presentation(str(out / "analysts" / "flows.pptx"))
+
+
+@pytest.fixture(scope="module")
+def deck_charts(deck):
     charts = {}
-    for slide in prs.slides:
+    for slide in deck.slides:
         for shape in slide.shapes:
             if shape.has_chart:
                 charts[slide.shapes.title.text_frame.text] = shape
@@ -178,13 +182,16 @@ def test_the_combo_chart_draws_imports_and_the_target_as_lines_inside_the_chart(
     assert render_format(label.find(qn("c:numFmt")).get("formatCode"), 200) == "up to $200 million"
 
 
-def test_stacked_and_percent_charts_and_the_undated_event(edition, specs):
+def test_stacked_and_percent_charts_and_the_undated_event(edition, specs, deck):
     assert specs["Trade flows, column percent"].stack == "percent"
     svg = ET.fromstring(chart_svg(specs["Trade flows, column percent"], Theme()))
     ticks = [e.text for e in svg.iter() if e.get("class") == "tick"]
     assert ticks[-1] == "100%"
     events = next(b.options["events"] for s in edition.sections for b in s.blocks if b.kind == "timeline")
     assert [e.when for e in events] == ["1992–1997", "1998", "Date not given", "Oct 2021", "c. 2025", "Oct 2026"]
+    timeline = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Milestones, dated and not")
+    texts = [shape.text_frame.text for shape in timeline.shapes if shape.has_text_frame]
+    assert any(text.startswith("Date not given\nFirst joint survey") for text in texts), texts
     from reportgen.charts import timeline_svg
 
     root = ET.fromstring(timeline_svg(events, Theme()))

@@ -299,7 +299,7 @@ def _own_notes(slide: Slide) -> str:
     parts = [slide.title.rstrip(".") + "."]
     parts += [b.rstrip(".") + "." for b in slide.bullets]
     parts += [f"{figure.label}: {figure.text}." for figure in slide.figures]
-    parts += [f"{event.date}: {event.title}." for event in slide.events]
+    parts += [f"{event.when}: {event.title}." for event in slide.events]
     if slide.chart is not None and slide.chart.alt:
         parts.append(slide.chart.alt)
     if slide.callout:
