@@ -60,6 +60,14 @@ def render_format(code: str, value: float) -> str:
     return f"{prefix or ''}{text}{suffix or ''}"
 
 
+def check_edited(project_copy, cli, name: str, old: str, new: str):
+    """Run `check` on a copy of the sample whose section *name* has its first *old* replaced."""
+    project = project_copy("charts")
+    section = project / "content" / "sections" / name
+    section.write_text(section.read_text().replace(old, new, 1))
+    return cli("check", project)
+
+
 @pytest.fixture(scope="module")
 def edition():
     return make_edition(load_project(PROJECT), "analysts")
@@ -222,10 +230,7 @@ def test_a_bad_chart_in_a_section_no_audience_reads_fails_check(project_copy, cl
     ("type: column\nlines: [imports]", "'lines' is for a combo chart (type: combo)"),
 ])
 def test_chart_options_are_checked_against_the_registry(project_copy, cli, text, message):
-    project = project_copy("charts")
-    section = project / "content" / "sections" / "20-columns.md"
-    section.write_text(section.read_text().replace("type: column\n", text + "\n", 1))
-    result = cli("check", project)
+    result = check_edited(project_copy, cli, "20-columns.md", "type: column\n", text + "\n")
     assert result.code == 1 and f"error: {message}" in result.err, result.err
 
 
@@ -252,8 +257,5 @@ def test_a_bad_cell_and_an_unknown_format_are_reported_at_their_line(project_cop
     ("data.flows.exprts", "unknown column 'exprts' in table 'flows' (known: exports, imports, transit)"),
 ])
 def test_a_gap_or_a_typo_in_prose_is_an_error_naming_the_table(project_copy, cli, reference, message):
-    project = project_copy("charts")
-    section = project / "content" / "sections" / "01-numbers.md"
-    section.write_text(section.read_text().replace("Exports reached {{", "Exports {{ " + reference + " }} {{", 1))
-    result = cli("check", project)
+    result = check_edited(project_copy, cli, "01-numbers.md", "Exports reached {{", "Exports {{ " + reference + " }} {{")
     assert result.code == 1 and f"error: {message}" in result.err, result.err
