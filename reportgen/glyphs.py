@@ -45,7 +45,12 @@ def check_drawable(text: str, path: str, first_line: int = 1) -> None:
     if char is None:
         return
     line = first_line + text[: text.index(char)].count("\n")
-    name = unicodedata.name(char, "") if not "\ud800" <= char <= "\udfff" else "a lone surrogate"
-    shown = f"'{char}' " if char.isprintable() and not "\ud800" <= char <= "\udfff" else ""
-    described = f"{shown}(U+{ord(char):04X}{', ' + name if name else ''})"
-    raise ReportgenError(f"character {described} cannot be drawn: no font shipped with reportgen has it", path, line)
+    raise ReportgenError(cannot_draw(char), path, line)
+
+
+def cannot_draw(char: str) -> str:
+    """Return the message for *char*, which no shipped font has: "character '🚀' (U+1F680, ROCKET) …"."""
+    surrogate = "\ud800" <= char <= "\udfff"
+    name = "a lone surrogate" if surrogate else unicodedata.name(char, "")
+    shown = f"'{char}' " if char.isprintable() and not surrogate else ""
+    return f"character {shown}(U+{ord(char):04X}{', ' + name if name else ''}) cannot be drawn: no font shipped with reportgen has it"

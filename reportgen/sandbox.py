@@ -9,6 +9,7 @@ import posixpath
 import re
 import string
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -24,7 +25,7 @@ MAX_WIDTH = 1_000  # a padding width, indent or format width
 MAX_EXPONENT = 100
 MAX_INT_BITS = 10_000  # about 3,000 digits
 MAX_TEMPLATE_BYTES = 5_000_000
-MAX_RENDER_SECONDS = 20.0  # processor time of one render: CPU-bound loops stop here
+MAX_RENDER_SECONDS = 10.0  # processor time of one render: CPU-bound loops stop here
 
 _steps: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("reportgen_steps", default=None)
 
@@ -106,8 +107,17 @@ class _SizeConcat(NodeTransformer):
         return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
 
+_TOO_SLOW: "weakref.WeakSet[jinja2.Template]" = weakref.WeakSet()  # spent their time once: fail at once again
+
+
 def render(template: jinja2.Template, context: Any) -> str:
-    """Render *template* with a fresh work budget, stopping once its text grows too large."""
+    """Render *template* with a fresh work budget, stopping once its text grows too large.
+
+    A template that ran out of processor time fails at once when rendered again (the same
+    prose is rendered for each audience), so a hostile loop costs one budget, not one each.
+    """
+    if template in _TOO_SLOW:
+        raise LimitExceeded(f"more than {MAX_RENDER_SECONDS:g} s of processor time")
     token = _steps.set([0, time.process_time() + MAX_RENDER_SECONDS])
     try:
         parts, size = [], 0
@@ -117,6 +127,10 @@ def render(template: jinja2.Template, context: Any) -> str:
                 raise LimitExceeded(f"text longer than {MAX_RENDERED_CHARS:,} characters")
             parts.append(part)
         return "".join(parts)
+    except LimitExceeded as error:
+        if "processor time" in str(error):
+            _TOO_SLOW.add(template)
+        raise
     finally:
         _steps.reset(token)
 

@@ -596,6 +596,8 @@ HOSTILE = [
     # Characters every product can carry
     Hostile("emoji-in-prose", [before_prose("Up \U0001F680 ")],
             "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: no font shipped with reportgen has it"),
+    Hostile("emoji-through-an-escape", [before_prose("{{ '\\U0001F680' }} ")],
+            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: no font shipped with reportgen has it"),
     Hostile("emoji-in-data", [replace(CSV, "q2,Q2,", "q2,Q2 \u2705,")],
             "content/data/sales.csv:3: error: character '\u2705' (U+2705, WHITE HEAVY CHECK MARK) cannot be drawn: no font shipped with reportgen has it"),
     Hostile("lone-surrogate-escape", [replace(S1, "order: 10", 'order: 10\nsummary: "Sales \\ud83d rose"')],

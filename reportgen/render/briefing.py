@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..errors import ReportgenError
 from ..front import edition_front
+from ..glyphs import cannot_draw, undrawable
 from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
@@ -177,6 +178,11 @@ def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset(), tigh
     context["tight"] = tight
     html = render_template(env, "briefing.html.j2", context)
     check_resources(html, edition)
+    char = undrawable(html)  # one a template or an escape in prose produced: files are checked when read
+    if char is not None:
+        escapes = (char, f"\\U{ord(char):08X}", f"\\U{ord(char):08x}", f"\\u{ord(char):04X}", f"\\u{ord(char):04x}", f"&#{ord(char)};")
+        places = [_referrer(edition, escape) for escape in escapes]
+        raise ReportgenError(cannot_draw(char), *next((place for place in places if place[1] is not None), places[0]))
     return html
 
 
