@@ -14,13 +14,15 @@ from pathlib import Path
 import pytest
 from conftest import PROJECTS, REPO
 
-from reportgen.build import build_projects, plan_jobs
+from reportgen.batch import build_projects
+from reportgen.build import plan_jobs
 from reportgen.executors import in_parallel
 from reportgen.incremental import Sources
 from reportgen.parcel import TOOLCHAIN_DIFFERS, pack, render_parcel
 from reportgen.project import load_project
 
 build_module = importlib.import_module("reportgen.build")
+batch_module = importlib.import_module("reportgen.batch")
 BROKEN_LINE = "{{ data.sales.q9.text }}"
 HTML = ["html"]
 
@@ -137,7 +139,7 @@ def test_a_second_run_with_nothing_changed_plans_and_renders_nothing(three, monk
     def fail(*args, **kwargs):
         raise AssertionError("planned or rendered although nothing changed")
 
-    monkeypatch.setattr(build_module, "plan_jobs", fail)
+    monkeypatch.setattr(batch_module, "plan_jobs", fail)
     monkeypatch.setattr(build_module, "render_job", fail)
     second = build_projects(three, formats=HTML, jobs=2)
     assert [len(result.outputs) for result in second.projects] == [2, 2, 2]

@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed", reason="Dask distributed is not
 from conftest import PROJECTS
 
 from reportgen import dask_executor
-from reportgen.build import build_projects
+from reportgen.batch import build_projects
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0B6E4F"/></svg>\n'
