@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECTS, REPO
+from conftest import REPO, desk_of_projects
 
 from reportgen.batch import build_projects
 from reportgen.build import plan_jobs
@@ -46,14 +46,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 @pytest.fixture
 def three(tmp_path) -> list[Path]:
     """Three copies of the minimal project, each with its own title."""
-    projects = []
-    for name in ("kz-tm", "kz-uz", "kz-kg"):
-        target = tmp_path / "desk" / name
-        shutil.copytree(PROJECTS / "minimal", target)
-        config = target / "content" / "report.yaml"
-        config.write_text(config.read_text().replace("title: ", f"title: {name} ", 1))
-        projects.append(target)
-    return projects
+    return desk_of_projects(tmp_path / "desk")
 
 
 def test_a_broken_project_fails_alone_and_keeps_its_previous_outputs(three, cli):
