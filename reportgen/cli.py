@@ -129,7 +129,7 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
 
 
 def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from .build import build_projects
+    from .batch import build_projects
 
     interactive = stderr.isatty()
     started = time.perf_counter()

@@ -61,6 +61,18 @@ def project_copy(tmp_path):
     return copy
 
 
+def desk_of_projects(folder: Path, names: tuple[str, ...] = ("kz-tm", "kz-uz", "kz-kg")) -> list[Path]:
+    """Copy the minimal project to *folder*/<name> for each name, each with the name in its title."""
+    projects = []
+    for name in names:
+        target = folder / name
+        shutil.copytree(PROJECTS / "minimal", target)
+        config = target / "content" / "report.yaml"
+        config.write_text(config.read_text().replace("title: ", f"title: {name} ", 1))
+        projects.append(target)
+    return projects
+
+
 @pytest.fixture(scope="session")
 def repo_build(tmp_path_factory):
     """Build the repository's own project once per test session: every audience, PDF and deck.

@@ -12,15 +12,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECTS, REPO
+from conftest import REPO, desk_of_projects
 
-from reportgen.build import build_projects, plan_jobs
+from reportgen.batch import build_projects
+from reportgen.build import plan_jobs
 from reportgen.executors import in_parallel
 from reportgen.incremental import Sources
 from reportgen.parcel import TOOLCHAIN_DIFFERS, pack, render_parcel
 from reportgen.project import load_project
 
 build_module = importlib.import_module("reportgen.build")
+batch_module = importlib.import_module("reportgen.batch")
 BROKEN_LINE = "{{ data.sales.q9.text }}"
 HTML = ["html"]
 
@@ -44,14 +46,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 @pytest.fixture
 def three(tmp_path) -> list[Path]:
     """Three copies of the minimal project, each with its own title."""
-    projects = []
-    for name in ("kz-tm", "kz-uz", "kz-kg"):
-        target = tmp_path / "desk" / name
-        shutil.copytree(PROJECTS / "minimal", target)
-        config = target / "content" / "report.yaml"
-        config.write_text(config.read_text().replace("title: ", f"title: {name} ", 1))
-        projects.append(target)
-    return projects
+    return desk_of_projects(tmp_path / "desk")
 
 
 def test_a_broken_project_fails_alone_and_keeps_its_previous_outputs(three, cli):
@@ -137,7 +132,7 @@ def test_a_second_run_with_nothing_changed_plans_and_renders_nothing(three, monk
     def fail(*args, **kwargs):
         raise AssertionError("planned or rendered although nothing changed")
 
-    monkeypatch.setattr(build_module, "plan_jobs", fail)
+    monkeypatch.setattr(batch_module, "plan_jobs", fail)
     monkeypatch.setattr(build_module, "render_job", fail)
     second = build_projects(three, formats=HTML, jobs=2)
     assert [len(result.outputs) for result in second.projects] == [2, 2, 2]

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install 'reportgen[dask]')")
 
-from conftest import PROJECTS
+from conftest import desk_of_projects
 
 from reportgen import dask_executor
-from reportgen.build import build_projects
+from reportgen.batch import build_projects
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#0B6E4F"/></svg>\n'
@@ -29,13 +28,7 @@ def cluster():
 @pytest.fixture
 def desk(tmp_path) -> list[Path]:
     """Three small projects; the second shows a logo kept outside content/ (a file the job must carry)."""
-    projects = []
-    for name in ("kz-tm", "kz-uz", "kz-kg"):
-        target = tmp_path / "desk" / name
-        shutil.copytree(PROJECTS / "minimal", target)
-        config = target / "content" / "report.yaml"
-        config.write_text(config.read_text().replace("title: ", f"title: {name} ", 1))
-        projects.append(target)
+    projects = desk_of_projects(tmp_path / "desk")
     (projects[1] / "brand").mkdir()
     (projects[1] / "brand" / "logo.svg").write_text(LOGO)
     board = projects[1] / "content" / "audiences" / "board.yaml"

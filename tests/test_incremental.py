@@ -34,7 +34,7 @@ def no_planning(monkeypatch) -> None:
     def plan_jobs(*args, **kwargs):
         raise AssertionError("planned although no source changed")
 
-    monkeypatch.setattr(sys.modules["reportgen.build"], "plan_jobs", plan_jobs)
+    monkeypatch.setattr(sys.modules["reportgen.batch"], "plan_jobs", plan_jobs)
 
 
 def made(result) -> set[str]:
