@@ -625,7 +625,7 @@ HOSTILE = [
     Hostile("table-of-10000-columns", [before_prose("|" + "|".join(f"c{i}" for i in range(10_000)) + "|\n|" + "-|" * 10_000 + "\n\n")],
             "content/sections/01-overview.md:12: error: a table of 10,000 columns does not fit the page (at most 10; split it into narrower tables)"),
     Hostile("word-wider-than-the-page", [before_prose("x" * 400 + " ")],
-            "content/sections/01-overview.md:12: error: text runs off page 2 of the PDF: '" + "x" * 59 + "…' (break it up or shorten it)",
+            "content/sections/01-overview.md:12: error: text runs off page 1 of the PDF: '" + "x" * 59 + "…' (break it up or shorten it)",
             check_too=False),  # found when the PDF is laid out
     # A refused resource written with CSS escapes names the stylesheet
     Hostile("escaped-css-url", [stylesheet(".cover-title { color: red; }\n.cover-title { background: u\\72l('\\2e\\2e/\\2e\\2e/etc/passwd'); }\n")],
