@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 import jinja2
 from jinja2 import nodes
-from jinja2.visitor import NodeTransformer
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 
 MAX_RENDERED_CHARS = 5_000_000  # the text one render may produce
 MAX_STEPS = 2_000_000  # loop iterations plus calls in one render
@@ -107,7 +107,7 @@ class _SizeConcat(NodeTransformer):
         return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
 
-_TOO_SLOW: "weakref.WeakSet[jinja2.Template]" = weakref.WeakSet()  # spent their time once: fail at once again
+_TOO_SLOW: weakref.WeakSet[jinja2.Template] = weakref.WeakSet()  # spent their time once: fail at once again
 
 
 def render(template: jinja2.Template, context: Any) -> str:

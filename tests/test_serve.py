@@ -481,7 +481,7 @@ def test_connections_beyond_the_bound_are_refused_not_given_threads(project_copy
 
 
 def test_a_client_that_hangs_up_is_no_error(running, capfd):
-    server, session = running
+    server, _session = running
     port = server.server_address[1]
     state = json.loads(_get(server, "/api/state?audience=board")[1])
     for _ in range(30):
