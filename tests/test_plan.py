@@ -17,11 +17,15 @@ def plan_for(project, audience):
 
 def test_the_plan_template_decides_layouts_and_order(project_copy):
     plan = plan_for(project_copy(), "team")
-    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Bullets", "Two content", "Two content", "Closing"]
-    assert plan.slides[5].chart.series[0].name == "North" and plan.slides[5].chart.stack == "stacked"
-    chart = plan.slides[4].chart
+    # The overview's list only restated the key figures: they take its action title. The sales
+    # list sits beside its chart; the callout is a statement slide.
+    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Two content", "Section", "Closing"]
+    assert plan.slides[2].title == "Sales grew every quarter, to $180 thousand in Q4"
+    assert [f.key for f in plan.slides[2].figures] == ["q4", "growth"]
+    chart = plan.slides[3].chart
     assert chart.values == (120, 135, 150, 180) and chart.categories == ("Q1", "Q2", "Q3", "Q4")
-    assert plan.slides[4].origin.startswith("content/sections/02-sales.md:")
+    assert plan.slides[3].origin.startswith("content/sections/02-sales.md:")
+    assert plan.omitted == (("table 'Sales by quarter' (content/sections/02-sales.md:19)", "shows the same figures as chart 'Sales rose every quarter'"),)
 
 
 def test_an_audience_plan_override_changes_that_audience_only(project_copy):
@@ -61,10 +65,10 @@ def test_a_plan_naming_an_unknown_layout_fails_with_the_masters_layouts(project_
 
 def test_a_title_too_long_for_any_size_names_the_section_file_and_line(project_copy, cli, tmp_path):
     project = project_copy()
-    section = project / "content" / "sections" / "01-overview.md"
+    section = project / "content" / "sections" / "02-sales.md"
     long_title = "Sales grew in every single quarter of the year " * 8
-    section.write_text(section.read_text().replace("slide_title: Sales grew every quarter, to {{ data.sales.q4.text }} in Q4", f"slide_title: {long_title}"))
+    section.write_text(section.read_text().replace("slide_title: Each quarter beat the one before", f"slide_title: {long_title}"))
     result = cli("build", project, "-f", "pptx", "-a", "team", "-o", tmp_path / "out")
     assert result.code == 1
-    assert result.err.startswith("content/sections/01-overview.md:6: error: slide 4: the title does not fit even at 20 pt; shorten it")
+    assert result.err.startswith("content/sections/02-sales.md:6: error: slide 4: the title does not fit even at 20 pt; shorten it")
     assert not (tmp_path / "out" / "team").exists()

@@ -78,16 +78,8 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
     if PAIRS not in geometry_of(master).layouts:
         return _unique_notes(planned)
     geometry = geometry_of(master)
-    slides = [replace(item, slide=_fold(item.slide)) for item in planned]
-    shown: tuple[Figure, ...] = ()  # the figures of a key-figures slide: the next list need not restate them
-    for index, planned_slide in enumerate(slides):
-        current = planned_slide.slide
-        if current.role == "visual" and current.figures and current.layout != PAIRS:
-            shown = current.figures
-        elif current.role == "points":
-            if shown:
-                slides[index] = replace(planned_slide, slide=replace(current, bullets=_without_figures(current.bullets, shown)))
-            shown = ()
+    slides = _fold_into_figures([replace(item, slide=_fold(item.slide)) for item in planned], geometry)
+    slides = _bottom_line_beside_figures(slides, geometry)
     result: list[Planned] = []
     index = 0
     while index < len(slides):
@@ -147,6 +139,53 @@ def _partner(slides: list[Planned], index: int, geometry: Geometry) -> int | Non
     return None
 
 
+def _fold_into_figures(slides: list[Planned], geometry: Geometry) -> list[Planned]:
+    """Drop the bullets of the list after a key-figures slide that restate its figures.
+
+    A list left with at most one bullet and too little to fill its slide says nothing the
+    figures do not: it is merged into the key-figures slide, which takes its title and notes.
+    """
+    result: list[Planned] = []
+    shown: tuple[Figure, ...] = ()
+    for item in slides:
+        current = item.slide
+        if current.role == "visual" and current.figures and current.layout != PAIRS:
+            shown = current.figures
+        elif current.role == "points" and shown:
+            bullets = _without_figures(current.bullets, shown)
+            figures = result[-1]
+            folded = replace(current, bullets=bullets)
+            says_more = any(not _restates(b, shown) for b in current.bullets)
+            if not says_more and figures.slide.figures == shown and slide_fill(geometry, folded) < THIN:
+                merged = replace(figures.slide, title=current.title, notes=current.notes or figures.slide.notes,
+                                 source=_sources(figures.slide.source, current.source))
+                result[-1] = Planned(merged, min(figures.priority, item.priority), (*figures.origins, *item.origins))
+                shown = ()
+                continue
+            item = replace(item, slide=folded)
+            shown = ()
+        else:
+            shown = () if current.role == "points" else shown
+        result.append(item)
+    return result
+
+
+def _bottom_line_beside_figures(slides: list[Planned], geometry: Geometry) -> list[Planned]:
+    """Set a thin bottom line beside the key figures that follow it, on one slide."""
+    for index, item in enumerate(slides[:-1]):
+        following = slides[index + 1]
+        if (item.slide.role == "bottom_line" and slide_fill(geometry, item.slide) < THIN
+                and following.slide.role == "visual" and 0 < len(following.slide.figures) <= 4
+                and not following.origins  # the deck's own key figures, not a section's (its title would go)
+                and following.slide.layout != PAIRS and geometry.fits(PAIRS, list(item.slide.bullets))):
+            slide = replace(item.slide, layout=PAIRS, figures=following.slide.figures,
+                            notes="\n\n".join(n for n in (item.slide.notes, following.slide.notes) if n),
+                            source=_sources(item.slide.source, following.slide.source))
+            paired = Planned(slide, min(item.priority, following.priority), (*item.origins, *following.origins))
+            return [*slides[:index], paired, *slides[index + 2:]]
+    return slides
+
+
 def _pairable(slide: Slide) -> bool:
     if slide.role == "callout":
         return True
@@ -186,17 +225,19 @@ def _list_beside(points: Planned, other: Planned) -> Planned:
 
 def _without_figures(bullets: tuple[str, ...], figures: tuple[Figure, ...]) -> tuple[str, ...]:
     """Return *bullets* less those that restate one of *figures* (keeping at least one)."""
-    def restates(bullet: str) -> bool:
-        for figure in figures:
-            if figure.text in bullet:
-                return True
-            label = {w for w in _words(figure.label) if len(w) > 3}
-            if re.search(rf"(?<![\d.,]){re.escape(figure.number)}(?![\d.,]*\d)", bullet) and label and label <= _words(bullet):
-                return True
-        return False
-
-    kept = tuple(b for b in bullets if not restates(b))
+    kept = tuple(b for b in bullets if not _restates(b, figures))
     return kept or tuple(bullets[:1])
+
+
+def _restates(bullet: str, figures: tuple[Figure, ...]) -> bool:
+    """Return whether *bullet* states one of *figures* (its text, or its number with its label's words)."""
+    for figure in figures:
+        if figure.text in bullet:
+            return True
+        label = {w for w in _words(figure.label) if len(w) > 3}
+        if re.search(rf"(?<![\d.,]){re.escape(figure.number)}(?![\d.,]*\d)", bullet) and label and label <= _words(bullet):
+            return True
+    return False
 
 
 def _can_join_visual(previous: Planned, callout: Planned) -> bool:
