@@ -91,7 +91,11 @@ def collect(edition: Edition, sections: list[Section], shown_figures: list[str])
             kind = item["kind"]
             if not full and kind not in _VISUALS:
                 continue
-            figures = item.pop("figure_set", frozenset())
+            figures = item.get("figure_set") or frozenset()
+            if kind == "keyfigures" and shown_figures and not figures <= set(shown_figures):
+                # Cards already on the key-figures slide are not shown twice: only the new ones.
+                item = {**item, "figures": [ref for ref in item["figures"] if ref not in shown_figures]}
+                figures = frozenset(item["figures"])
             duplicate = _duplicate_of(figures, kind, shown, candidates, item)
             if duplicate:
                 result.omitted.append(Omission(item["origin"], _describe(item), f"shows the same figures as {duplicate}"))
@@ -113,7 +117,7 @@ def collect(edition: Edition, sections: list[Section], shown_figures: list[str])
                 first = first and kind in ("chart", "keyfigures")  # a table or timeline is the visual
             else:
                 item["priority"] = 3 if kind == "quote" else 2
-            items.append(item)
+            items.append({key: value for key, value in item.items() if key != "figure_set"})
         result.items[section.id] = items
     return result
 
