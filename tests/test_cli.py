@@ -13,7 +13,7 @@ def test_check_reports_ok_and_writes_nothing(cli, project_copy):
     project = project_copy()
     result = cli("check", project)
     assert result.code == 0
-    assert result.out == "ok: 2 sections, 1 datasets, 2 audiences\n"
+    assert result.out == "ok: 2 sections, 2 datasets, 2 audiences\n"
     assert not (project / "build").exists()
 
 
@@ -23,7 +23,7 @@ def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, pro
     board = result.out.split("\nboard: ")[1].split("\nteam: ")[0]
     assert "sales                  key_points  Sales by quarter" in board
     assert " 2. Bullets      The bottom line" in board and " 5. Section      Our recommendation" in board
-    assert "  left out of the deck (1):\n    table 'Sales by quarter' (content/sections/02-sales.md:19): shows the same figures as chart 'Sales rose every quarter'" in board
+    assert "  left out of the deck (2):\n    slide 'Both regions grew; the south faster' (content/sections/02-sales.md:29): trimmed for length (deck.max_slides 6)" in board
     assert "audience.css         templates/board/audience.css" in board
     team = result.out.split("\nteam: ")[1]
     assert "Two content  Each quarter beat the one before" in team

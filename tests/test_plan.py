@@ -18,8 +18,10 @@ def plan_for(project, audience):
 def test_the_plan_template_decides_layouts_and_order(project_copy):
     plan = plan_for(project_copy(), "team")
     # The overview's list only restated the key figures: they take its action title. The sales
-    # list sits beside its chart; the callout is a statement slide.
-    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Two content", "Section", "Closing"]
+    # list sits beside its chart, the callout beside the regional chart.
+    assert [slide.layout for slide in plan.slides] == ["Title", "Bullets", "Key figures", "Two content", "Two content", "Closing"]
+    assert plan.slides[4].chart.series[0].name == "North" and plan.slides[4].chart.stack == "stacked"
+    assert plan.slides[4].callout_title == "What next"
     assert plan.slides[2].title == "Sales grew every quarter, to $180 thousand in Q4"
     assert [f.key for f in plan.slides[2].figures] == ["q4", "growth"]
     chart = plan.slides[3].chart
