@@ -14,6 +14,7 @@ from typing import Any
 
 from . import resolve
 from .charts import chart_alt
+from .front import figure_set
 from .model import Block, Edition, Section, TableSpec
 from .slide_content import Picture, footnotes, pictures_and_tables
 
@@ -157,11 +158,11 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         if block.kind == "chart":
             spec = options["spec"]
             items.append({**base, "kind": "chart", "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, chart_alt(spec)), "figure_set": _figure_set(options, edition)})
+                          "notes": _notes(section.summary, chart_alt(spec)), "figure_set": figure_set(options, edition)})
         elif block.kind == "table":
             spec = options["spec"]
             items.append({**base, "kind": "table", "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, _table_notes(spec)), "figure_set": _figure_set(options, edition)})
+                          "notes": _notes(section.summary, _table_notes(spec)), "figure_set": figure_set(options, edition)})
         elif block.kind == "timeline":
             events = options["events"]
             items.append({**base, "kind": "timeline", "title": options["title"], "source": options["source"],
@@ -226,15 +227,6 @@ def markdown_table(section: Section, reference: str) -> TableSpec | None:
     found = pictures_and_tables(section.blocks[int(index)].html)
     item = found[int(number)] if int(number) < len(found) else None
     return item if isinstance(item, TableSpec) else None
-
-
-def _figure_set(options: Any, edition: Edition) -> frozenset[str]:
-    name = str(options.get("data", ""))
-    keys = options.get("keys") or (edition.data[name].keys() if name in edition.data else [])
-    refs = {f"{name}.{key}" for key in keys}
-    if options.get("reference"):
-        refs.add(f"{name}.{options['reference']}")
-    return frozenset(refs)
 
 
 def _table_notes(table: TableSpec) -> str:

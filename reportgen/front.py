@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
-from .model import Audience, Section, audience_ask
+from .model import Audience, Edition, Section, audience_ask
 
 MAX_JUDGEMENTS = 5
 MAX_FIGURES = 4
@@ -79,3 +79,27 @@ def cover_references(per_section: Sequence[Sequence[str]]) -> list[str]:
         for ref in refs:
             ordered.setdefault(ref, None)
     return list(ordered)[:MAX_FIGURES]
+
+
+def figure_set(options: Any, edition: Edition) -> frozenset[str]:
+    """Return the 'dataset.key' figures a chart or table directive shows (its reference line too)."""
+    name = str(options.get("data", ""))
+    keys = options.get("keys") or (edition.data[name].keys() if name in edition.data else [])
+    refs = {f"{name}.{key}" for key in keys} if name else set()
+    refs |= {str(ref) for ref in options.get("figures") or ()}  # a chart of figures from several datasets
+    if options.get("reference"):
+        refs.add(f"{name}.{options['reference']}")
+    return frozenset(refs)
+
+
+def repeated_tables(section: Section, edition: Edition) -> set[int]:
+    """Return the lines of *section*'s tables that show the figures of one of its charts.
+
+    One visual per set of figures: a chart and a table of the same numbers (one a subset of
+    the other) show the chart only, in the briefing as in the deck.
+    """
+    charts = [figure_set(b.options, edition) for b in section.blocks if b.kind == "chart"]
+    return {
+        block.line for block in section.blocks if block.kind == "table" and block.line is not None
+        and any(chart and (chart <= shown or shown <= chart) for chart in charts for shown in [figure_set(block.options, edition)])
+    }

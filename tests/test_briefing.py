@@ -52,7 +52,7 @@ def flat(text: str) -> str:
 
 def reading(text: str) -> str:
     """Return text as read: words broken at a line end joined again, quotes straight."""
-    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "", flat(text))
+    text = re.sub(r"(?<=[a-z])- (?=[A-Z])", "-", re.sub(r"(?<=[a-z])- (?=[a-z])", "", flat(text)))  # trans-|Caspian
     return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
 
 

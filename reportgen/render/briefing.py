@@ -8,18 +8,18 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from markupsafe import Markup
 
 from ..errors import ReportgenError
-from ..front import edition_front
+from ..front import edition_front, repeated_tables
 from ..glyphs import cannot_draw, undrawable
-from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
+from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 
 _FONT_FACES = (
     ("Source Serif Pro", "SourceSerifPro-Regular.ttf", 400, "normal"),
@@ -125,8 +125,10 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "asset": lambda name: find_file(list(edition.template_dirs), str(name), edition.audience.path).as_uri(),
         "figure_parts": figure_parts,
         "block_key": block_key,
+        "repeated_tables": lambda section: repeated_tables(section, edition),
         "blocks_of": lambda section: list(section.blocks),
         "tight": False,
+        "sources_beside_allowed": True,
     }
 
 
@@ -162,12 +164,13 @@ def _css_string(text: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset(), tight: bool = False) -> str:
+def briefing_html(edition: Edition, deferred: Sequence[str] = (), tight: bool = False, beside: bool = True) -> str:
     """Render the edition's briefing to HTML through its template folders.
 
     *deferred* names figures (``section:line``) to print after the paragraph that follows
     them, as the PDF's layout asks when a figure would leave a hole (see pagination.py);
-    *tight* sets the text a little closer, to take a few lines back from a short last page.
+    *tight* sets the text a little closer, to take a few lines back from a short last page;
+    *beside* puts the sources beside the "Also covered" digest (else after it).
     """
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
@@ -176,6 +179,7 @@ def briefing_html(edition: Edition, deferred: frozenset[str] = frozenset(), tigh
     context = briefing_context(edition)
     context["blocks_of"] = lambda section: arranged(section, section.blocks, deferred)
     context["tight"] = tight
+    context["sources_beside_allowed"] = beside
     html = render_template(env, "briefing.html.j2", context)
     check_resources(html, edition)
     char = undrawable(html)  # one a template or an escape in prose produced: files are checked when read
@@ -308,7 +312,8 @@ def _text_off_page(rendered: Any) -> tuple[int, str] | None:
     return None
 
 
-_MAX_DEFERRALS = 4
+_MAX_DEFERRALS = 6
+_MAX_MOVES = 2  # paragraphs a split figure may be moved past
 _SHORT_LAST_PAGE = 1 / 3  # a last page filled less than this is worth taking back
 
 
@@ -320,16 +325,21 @@ def _without_holes(rendered: Any, layout: Any, edition: Edition, html: str) -> A
     breaks = (0,) if re.search(r'<body class="[^"]*\bwith-contents\b', html) else ()
 
     def fixed(rendered: Any, tight: bool) -> Any:
-        deferred: set[str] = set()
+        kept: list[str] = []  # the moves of *rendered*; a name twice: moved past two paragraphs
+        tried: list[str] = []
         for _ in range(_MAX_DEFERRALS):
-            split = [name for name in split_figures(rendered.pages) if name not in deferred]
-            pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in deferred]
+            split = [name for name in split_figures(rendered.pages) if tried.count(name) < _MAX_MOVES]
+            pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in tried]
             if not split and not pushed:
                 break
-            deferred.add((split or pushed)[0])  # tried once, whatever the outcome
-            candidate = layout(briefing_html(edition, frozenset(deferred), tight))
-            if _faults(candidate.pages, breaks) < _faults(rendered.pages, breaks):
-                rendered = candidate
+            move = (split or pushed)[0]
+            tried.append(move)
+            trial = [*kept, move]
+            # Sources split beside the digest go after it.
+            candidate = layout(briefing_html(edition, tuple(trial), tight, beside="sources" not in trial))
+            # Kept when no worse: a figure moved on may split another, which the next round moves.
+            if _faults(candidate.pages, breaks) <= _faults(rendered.pages, breaks):
+                rendered, kept = candidate, trial
         return rendered
 
     rendered = fixed(rendered, False)

@@ -9,6 +9,7 @@ figure placed after the paragraph that follows it, as a typesetter floats a figu
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterable, Sequence
 
 from ..model import Block, Section
@@ -24,19 +25,22 @@ def block_key(section: Section, block: Block) -> str:
 
 
 def arranged(section: Section, blocks: Sequence[Block], deferred: Iterable[str]) -> list[Block]:
-    """Return *blocks* in print order: each deferred figure after the prose block that follows it."""
-    deferred = set(deferred)
+    """Return *blocks* in print order: each deferred figure after the prose block that follows
+    it (a name given twice, after the second prose block, and so on)."""
+    times = Counter(deferred)
     ordered: list[Block] = []
-    held: list[Block] = []
+    held: list[tuple[Block, int]] = []  # figure, prose blocks still to pass
     for block in blocks:
-        if block.kind in MOVABLE and block_key(section, block) in deferred:
-            held.append(block)
+        count = times.get(block_key(section, block), 0) if block.kind in MOVABLE else 0
+        if count:
+            held.append((block, count))
             continue
         ordered.append(block)
         if block.kind == "html" and held:
-            ordered.extend(held)
-            held = []
-    return ordered + held
+            held = [(figure, left - 1) for figure, left in held]
+            ordered.extend(figure for figure, left in held if left == 0)
+            held = [(figure, left) for figure, left in held if left > 0]
+    return ordered + [figure for figure, _ in held]
 
 
 def holes(pages: Sequence[Any], breaks_after: Iterable[int] = ()) -> int:
