@@ -125,8 +125,11 @@ def load_table(path: Path, shown: str, meta_path: Path, meta_shown: str, errors:
         errors.add(f"dataset name '{name}' must be a Python-style identifier (letters, digits, _)", shown)
         return None
     try:
-        meta = expect_mapping(parse_yaml(read_text(meta_path, meta_shown), meta_shown), meta_shown, "a table's description", 1)
-        read = _read_csv(read_text(path, shown), shown, errors, ())
+        meta_text, text = read_text(meta_path, meta_shown), read_text(path, shown)
+        check_drawable(meta_text, meta_shown)
+        check_drawable(text, shown)
+        meta = expect_mapping(parse_yaml(meta_text, meta_shown), meta_shown, "a table's description", 1)
+        read = _read_csv(text, shown, errors, ())
     except ReportgenError as error:
         errors.extend(error)
         return None

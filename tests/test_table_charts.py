@@ -259,3 +259,11 @@ def test_a_bad_cell_and_an_unknown_format_are_reported_at_their_line(project_cop
 def test_a_gap_or_a_typo_in_prose_is_an_error_naming_the_table(project_copy, cli, reference, message):
     result = check_edited(project_copy, cli, "01-numbers.md", "Exports reached {{", "Exports {{ " + reference + " }} {{")
     assert result.code == 1 and f"error: {message}" in result.err, result.err
+
+
+def test_a_character_no_font_has_is_refused_in_a_table_as_in_other_data(project_copy, cli):
+    project = project_copy("charts")
+    meta = project / "content" / "data" / "flows.yaml"
+    meta.write_text(meta.read_text().replace("label: Exports", "label: Exports \U0001F4C8"))
+    result = cli("check", project)
+    assert result.code == 1 and result.err.startswith("content/data/flows.yaml:6: error: character"), result.err

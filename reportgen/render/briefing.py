@@ -92,7 +92,10 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         # WeasyPrint takes a tagged figure's /Alt from the SVG's <title>: give it the full
         # description, not just the heading printed above the chart.
         described = dataclasses.replace(spec, title=charts.chart_alt(spec))
-        return Markup(charts.chart_svg(described, theme, *_CHART_SIZE_MM))
+        width, tallest = _CHART_SIZE_MM
+        # A chart of two bars needs less height than the column's full chart box.
+        height = min(tallest, charts.suggested_height(spec, width))
+        return Markup(charts.chart_svg(described, theme, width, height))
 
     def timeline_svg(events: tuple[Event, ...], title: str = "") -> Markup:
         return Markup(charts.timeline_svg(events, theme, *_TIMELINE_SIZE_MM, title=timeline_alt(events, title)))
