@@ -7,12 +7,12 @@ subtitle, so no two jobs are alike, and builds all of them in one `reportgen bui
 (`--force`, PDF and deck): with `-j 1`, with `-j 2`, and with `--scheduler` on a
 `distributed.LocalCluster` of 2 single-threaded worker processes started afresh for each run
 (so its workers import WeasyPrint and python-pptx in the run, as the pool's do). Prints jobs
-per second, parallel efficiency (speed-up over `-j 1` divided by the 2 workers) and the ratios,
-all from one run. Then it measures what limits scaling: the cluster's overhead per job (HTML
-jobs, which render in milliseconds, on the cluster vs the local pool) and the bytes each job
-sends (its pickled parcel, and the distinct input files, sent once per build), and the fixed cost
-of importing distributed and connecting. Needs
-`pip install reportgen[dask]`.
+per second, parallel efficiency (speed-up over `-j 1` divided by the 2 workers), CPU time per
+job (for the cluster: the build's processes and the workers') and the ratios, all from one run.
+Then what limits scaling: the fixed cost of importing distributed and connecting, the
+cluster's overhead per job (HTML jobs, which render in milliseconds, on the cluster vs the
+local pool), and the bytes a build sends (each job's pickled parcel; each distinct input file
+once). Needs `pip install reportgen[dask]`.
 """
 
 from __future__ import annotations
