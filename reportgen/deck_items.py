@@ -13,6 +13,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from . import resolve
+from .bibliography import short_name
+from .citations import cited_in_html
 from .charts import chart_alt
 from .front import figure_set
 from .model import Block, Edition, Section, TableSpec
@@ -49,7 +51,9 @@ def section_source(edition: Edition, section: Section, blocks: tuple[Block, ...]
         ids.extend(getattr(spec, "source_ids", ()))
         ids.extend(item.source for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())))
         notes.extend(footnotes(block.html))
+        ids.extend(cited_in_html(block.html))
     if blocks is section.blocks:
+        ids.extend(section.cites)
         said = " ".join((section.slide_title, section.summary, *section.key_points))
         for name, dataset in edition.data.items():
             if f"data.{name}" in section.body:
@@ -62,7 +66,7 @@ def _join(edition: Edition, ids: list[str], notes: list[str]) -> str:
     credits: list[str] = []
     for source_id in dict.fromkeys(i for i in ids if i):
         source = edition.config.source(source_id)
-        credits.append(source.short if source else source_id)
+        credits.append(short_name(source) if source else source_id)
     known = {_key(credit) for credit in credits}
     credits += [note for note in dict.fromkeys(notes) if _key(note) not in known]
     label = edition.labels.get("source", "Source")

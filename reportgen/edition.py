@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Mapping
 
 from . import resolve
+from .citations import check_citations
 from .errors import ErrorCollector, ReportgenError
 from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
-from .model import DEFAULT_LABELS, Audience, Block, Edition, Project, Section, SectionRule
+from .model import DEFAULT_LABELS, Audience, Block, Edition, Figure, Project, Section, SectionRule
 from .templates import render_string, template_dirs
 from .front import MAX_FIGURES, cover_references, edition_front, summary_references
 from .typography import prose_data
+from .xref import ref_function
+
+_FIGURE_REF = re.compile(r"\bdata\.(\w+)\.(\w+)")
 
 
 def select_sections(project: Project, audience: Audience) -> list[tuple[Section, str]]:
@@ -79,12 +84,24 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         known = ", ".join(project.audience_names())
         raise ReportgenError(f"unknown audience '{audience_name}' (known: {known})")
     audience = project.audiences[audience_name]
+    selected = select_sections(project, audience)
     context = content_context(project, audience)
+    depths = {section.id: depth for section, depth in selected}
+    context["ref"] = ref_function(project.sections, depths, audience)
+    # The body of a section at summary depth is rendered but shown nowhere: its references
+    # need not resolve in this edition.
+    summary_context = {**context, "ref": ref_function(project.sections, depths, audience, lenient=True)}
     errors = ErrorCollector()
     sections = []
-    for section, depth in select_sections(project, audience):
+    derived: dict[str, Figure] = {}
+    for section, depth in selected:
+        shown = (section.summary, *(section.key_points if depth != "summary" else ()), *((section.body,) if depth == "full" else ()))
+        for name, key in _FIGURE_REF.findall(" ".join(shown)):
+            figure = project.data[name].figures_by_key().get(key) if name in project.data else None
+            if figure is not None and figure.is_derived:
+                derived.setdefault(f"{name}.{key}", figure)
         try:
-            sections.append(_render_section(project, section, depth, audience, context))
+            sections.append(_render_section(project, section, depth, audience, summary_context if depth == "summary" else context))
         except ReportgenError as error:
             errors.extend(error)
     key_figures = ()
@@ -104,6 +121,7 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         data=project.data,
         key_figures=key_figures,
         sources=_cited_sources(project, sections, key_figures),
+        derived=tuple(derived.values()) + tuple(_derived_in_blocks(project, sections, key_figures, derived.values())),
         labels=labels,
         template_dirs=tuple(template_dirs(project.root, audience.name)),
     )
@@ -138,6 +156,11 @@ def _render_section(project: Project, section: Section, depth: str, audience: Au
     slide_title = render(section.slide_title, "slide_title") or section.title
     title = render(section.title, "title")
     body = render_string(drop_other_audiences(section.body, audience.name), context, path, section.body_line)
+    sources = project.config.sources
+    cites = [*check_citations(title, sources, path, lines.get("title", 2)),
+             *check_citations(summary, sources, path, lines.get("summary", 2)),
+             *(cite for point in key_points for cite in check_citations(point, sources, path, lines.get("key_points", 2))),
+             *check_citations(body, sources, path, section.body_line)]
     blocks = parse_body(body, path, section.body_line, audience.name, project.root)
     blocks = tuple(_resolve_block(block, project, path) for block in blocks)
     notes = render(section.notes, "notes") if section.notes else _narrative(blocks)
@@ -150,6 +173,7 @@ def _render_section(project: Project, section: Section, depth: str, audience: Au
         notes=notes,
         blocks=blocks,
         depth=depth,
+        cites=tuple(dict.fromkeys(cites)),
     )
 
 
@@ -182,6 +206,8 @@ def _cited_sources(project: Project, sections: list[Section], key_figures: tuple
     """Return the sources the edition draws on: its charts, tables, figures and the data its prose names."""
     ids: dict[str, None] = {}
     for section in sections:
+        for source_id in section.cites:
+            ids.setdefault(source_id, None)
         for block in section.blocks:
             spec = block.options.get("spec")
             for source_id in getattr(spec, "source_ids", ()):
@@ -198,3 +224,25 @@ def _cited_sources(project: Project, sections: list[Section], key_figures: tuple
     cited = [project.config.source(source_id) for source_id in ids]
     listed = [source for source in cited if source is not None]
     return tuple(listed or project.config.sources)
+
+
+def _derived_in_blocks(project: Project, sections: list[Section], key_figures: tuple, seen: Any) -> list[Figure]:
+    """Return the derived figures the edition's charts, tables and key figures show (not in *seen*)."""
+    found: list[Figure] = []
+    known = list(seen)
+    for section in sections:
+        for block in section.blocks if section.depth != "summary" else ():
+            if block.only == "slides" or (section.depth == "key_points" and block.kind not in ("chart", "table", "keyfigures", "timeline")):
+                continue
+            shown: list[Figure] = list(block.options.get("figures_resolved", ()))
+            if block.kind in ("chart", "table") and str(block.options.get("data")) in project.data:
+                dataset = project.data[str(block.options["data"])]
+                keys = block.options.get("keys") or dataset.keys()
+                shown += [dataset.figures_by_key()[str(key)] for key in keys if str(key) in dataset.figures_by_key()]
+            for figure in shown:
+                if isinstance(figure, Figure) and figure.is_derived and figure not in known + found:
+                    found.append(figure)
+    for figure in key_figures:
+        if figure.is_derived and figure not in known + found:
+            found.append(figure)
+    return found

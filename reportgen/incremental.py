@@ -33,7 +33,7 @@ from .resources import MAX_READ_BYTES
 
 PACKAGE = Path(__file__).parent
 # The distributions whose code shapes an output (markup, layout, PDF and deck writing, fonts).
-LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "weasyprint", "pydyf", "fonttools", "pillow", "python-pptx")
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "weasyprint", "pydyf", "fonttools", "pillow", "python-pptx", "citeproc-py")
 _REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*"([^"]*)")|(?:\burl\(\s*["']?([^"')]*)["']?\s*\))""")
 
 

@@ -17,6 +17,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .citations import citation_plugin
 from .errors import ReportgenError
 from .model import Block
 from .resources import check_reference, project_image
@@ -35,6 +36,7 @@ def parser() -> MarkdownIt:
         md.use(container_plugin, name)
     md.use(container_plugin, "unknown", validate=_is_unknown_directive)
     md.use(footnote_plugin)
+    md.use(citation_plugin)
     md.use(deflist_plugin)
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
@@ -330,6 +332,7 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
 def _plain(rendered: str) -> str:
     """Return the text of rendered HTML, on one line per paragraph."""
     text = re.sub(r'<span class="footnote">.*?</span>', "", rendered, flags=re.S)
+    text = re.sub(r'\s*<span class="cite" data-cite="[^"]*"></span>', "", text)  # citations: in the source line
     text = text.replace("\n", " ")  # soft line breaks inside a paragraph
     text = re.sub(r"<br\s*/?>|</(p|li|h\d|blockquote|tr)>", "\n", text)
     text = re.sub(r"<[^>]+>", "", text)

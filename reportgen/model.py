@@ -16,7 +16,11 @@ DEPTHS = ("summary", "key_points", "full")
 
 @dataclass(frozen=True)
 class Source:
-    """A publication the report cites; figures and sections refer to it by *id*."""
+    """A publication the report cites; figures and sections refer to it by *id*.
+
+    *csl* is its CSL-JSON item (what the citation style formats); the other fields are read
+    from it for display. ``bibliography.short_name`` gives the name it is shown by.
+    """
 
     id: str
     title: str
@@ -24,17 +28,10 @@ class Source:
     date: str = ""
     url: str = ""
     note: str = ""
-
-    @property
-    def citation(self) -> str:
-        """Return the source as one line: publisher, title, date."""
-        parts = [p for p in (self.publisher, f"“{self.title}”", format_date(self.date)) if p]
-        return ", ".join(parts)
-
-    @property
-    def short(self) -> str:
-        """Return the source as a short credit: publisher and date."""
-        return ", ".join(p for p in (self.publisher or self.title, format_date(self.date)) if p)
+    csl: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)  # the CSL-JSON item
+    authors: tuple[str, ...] = ()
+    path: str = field(default="", compare=False)  # where it is defined, for error messages
+    line: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -232,6 +229,9 @@ class Dataset:
             return [column.name for column in self.table.columns]
         return [figure.key for figure in self.figures]
 
+    def figures_by_key(self) -> dict[str, Figure]:
+        return {figure.key: figure for figure in self.figures}
+
     @property
     def sources(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -277,6 +277,7 @@ class Section:
     blocks: tuple[Block, ...] = ()
     depth: str = "full"
     field_lines: Mapping[str, int] = field(default_factory=dict)  # front matter key -> file line
+    cites: tuple[str, ...] = ()  # ids of the sources its prose, summary and key points cite
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,7 @@ class Audience:
     bottom_line: tuple[str, ...] = ()  # the deck's takeaways, Jinja text (default: section summaries)
     bottom_line_line: int | None = field(default=None, compare=False)  # in the audience file
     judgements: tuple[str, ...] = ()  # section ids whose summaries are the key judgements (default: see front.py)
+    citation_style: str = ""  # overrides the project's citation style when set
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
 
 
@@ -346,6 +348,7 @@ class Config:
     language: str = "en"
     keywords: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
+    citation_style: str = ""  # "notes", "author-date" or a .csl file in the project ("" = notes)
     audiences: tuple[str, ...] = ()
     output_name: str = "briefing"
     key_figures: tuple[str, ...] = ()  # "dataset.key" references for the cover band
@@ -419,6 +422,7 @@ class ChartSpec:
     reference_format: str = ""  # Excel format that prints the reference value as its label does
     category_title: str = ""  # the category column's heading; a scatter's x-axis title
     value_title: str = ""  # a scatter's y-axis title
+    derived_key: str = "* Derived from reported figures"  # the key of the "*" on derived points (the `derived` label)
 
     @property
     def value_labels(self) -> tuple[str, ...]:
@@ -532,6 +536,10 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "judgements": "Key judgements",
     "also_covered": "Also covered",
     "see_page": "p.",
+    "xref_section": "section",
+    "xref_page": "page",
+    "xref_figure": "figure",
+    "xref_table": "table",
 }
 
 
@@ -548,6 +556,11 @@ class Edition:
     sources: tuple[Source, ...]  # every source cited by the edition's data and content
     labels: Mapping[str, str]
     template_dirs: tuple[Path, ...]
+    derived: tuple[Figure, ...] = ()  # the derived and estimated figures it shows, each stated once with its method
+
+    def derived_figures(self) -> tuple[Figure, ...]:
+        """Return the derived and estimated figures this edition shows."""
+        return self.derived
 
     def figure_caption(self, figure: Figure) -> str:
         """Return a figure's label, naming its dataset when the label alone says little.

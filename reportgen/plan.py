@@ -9,11 +9,13 @@ from typing import Any, Iterator, Mapping
 
 from . import deck_items, resolve
 from .charts import chart_alt
+from .citations import references, strip_citations
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
+from .xref import plain_xrefs
 from .yamlfile import LineDict, parse_yaml
 
 PLAN_TEMPLATE = "deck.yaml.j2"
@@ -61,6 +63,7 @@ def plan_context(edition: Edition, items: deck_items.DeckItems | None = None) ->
         "source_line": deck_items.source_line(edition),
         "section_source": lambda section: deck_items.section_source(edition, section),
         "deck_items": lambda section: items.items.get(section.id, []),
+        "references": [entry["text"] for entry in references(edition)],
         "report_date": format_date(edition.config.date),
         "block_ref": block_ref,
         "origin": origin,
@@ -250,13 +253,13 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
     fields: dict[str, Any] = {"layout": str(layout)}
     for key in _TEXT_FIELDS:
         if item.get(key) is not None:
-            fields[key] = str(item[key])
+            fields[key] = slide_text(str(item[key])) if key != "origin" else str(item[key])
     for key in ("bullets", "bullets_right"):
         value = item.get(key)
         if value is not None:
             if not isinstance(value, list):
                 raise ReportgenError(f"'{key}' must be a list", origin, item.line_of(key))
-            fields[key] = tuple(plain_text(str(v)) or str(v) for v in value if str(v).strip())
+            fields[key] = tuple(slide_text(plain_text(str(v)) or str(v)) for v in value if str(v).strip())
     where = resolve.Where(origin, line)
     if item.get("chart") is not None:
         fields["chart"] = _block_option(item["chart"], "chart", edition, where, "spec")
@@ -301,3 +304,9 @@ def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where,
             return resolve.table_spec(value, edition.data, edition.config, where)
         return resolve.timeline(value, edition.data, where)
     raise where.error(f"'{kind}' must be a block reference or a mapping of options")
+
+
+def slide_text(text: str) -> str:
+    """Return content text as a slide shows it: no citations (the source line carries them),
+    cross-references as the quoted section title."""
+    return plain_xrefs(strip_citations(text))

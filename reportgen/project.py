@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .bibliography import SOURCE_FIELDS, read_csl_json, source_from_config, style_path
 from .data import load_dataset, load_table
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
-from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme, date_problem
+from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Theme, date_problem
 from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
 from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
 
@@ -17,16 +18,16 @@ CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
 CONFIG_FIELDS = {
     "title", "subtitle", "date", "organisation", "organization", "authors", "language",
     "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts", "house_style", "logo",
+    "bibliography", "citation_style",
 }
 HOUSE_STYLE_FIELDS = {"spell_out_below"}
-SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "note"}
 SECTION_FIELDS = {
     "id", "title", "order", "tags", "for", "not_for", "summary", "key_points",
     "slide_title", "notes",
 }
 AUDIENCE_FIELDS = {
     "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements",
+    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements", "citation_style",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
 THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
@@ -128,13 +129,29 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         check_keys(item, SOURCE_FIELDS, shown, errors, "a source")
         if date_problem(str(item.get("date") or "")):
             errors.add(f"source '{item['id']}': {date_problem(str(item['date']))}", shown, item.line_of("date"))
-        sources.append(Source(**{key: str(item.get(key) or "") for key in SOURCE_FIELDS}))
-    ids = [source.id for source in sources]
-    for source_id in {i for i in ids if ids.count(i) > 1}:
-        errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
+            continue
+        try:
+            sources.append(source_from_config(item, shown, item.line))
+        except ReportgenError as error:
+            errors.extend(error)
     line = document.line_of
     if date_problem(str(document.get("date") or "")):
         errors.add(f"'date': {date_problem(str(document['date']))}", shown, line("date"))
+    bibliography = document.get("bibliography")
+    if bibliography:
+        try:
+            sources.extend(read_csl_json(root, str(bibliography), shown, line("bibliography")))
+        except ReportgenError as error:
+            errors.extend(error)
+    ids = [source.id for source in sources]
+    for source_id in sorted({i for i in ids if ids.count(i) > 1}):
+        errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
+    citation_style = _text(document.get("citation_style"), shown, line("citation_style"), "'citation_style'", errors)
+    if citation_style:
+        try:
+            style_path(citation_style, root, shown, line("citation_style"))
+        except ReportgenError as error:
+            errors.extend(error)
     output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
     if not _FILE_NAME.fullmatch(output_name):
         errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
@@ -148,6 +165,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         language=_text(document.get("language") or "en", shown, line("language"), "'language'", errors),
         keywords=_text_list(document.get("keywords"), shown, line("keywords"), "'keywords'", errors),
         sources=tuple(sources),
+        citation_style=citation_style,
         audiences=_text_list(document.get("audiences"), shown, line("audiences"), "'audiences'", errors),
         output_name=output_name,
         key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
@@ -393,7 +411,14 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     output_name = _text(document.get("output_name"), shown, document.line_of("output_name"), "'output_name'", errors)
     if output_name and not _FILE_NAME.fullmatch(output_name):
         errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, document.line_of("output_name"))
+    citation_style = _text(document.get("citation_style"), shown, document.line_of("citation_style"), "'citation_style'", errors)
+    if citation_style:
+        try:
+            style_path(citation_style, root, shown, document.line_of("citation_style"))
+        except ReportgenError as error:
+            errors.extend(error)
     return Audience(
+        citation_style=citation_style,
         name=path.stem,
         title=_text(document.get("title") or path.stem.capitalize(), shown, document.line_of("title"), "'title'", errors),
         path=shown,

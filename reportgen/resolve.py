@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from . import citations
+from .bibliography import short_name
 from .errors import ReportgenError
-from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
+from .model import DEFAULT_LABELS, ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
 from .numbers import pattern
 
-CHART_FIELDS = {"data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
+CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
                 "stack", "lines", "categories", "_line"}
-TABLE_FIELDS = {"data", "keys", "columns", "title", "caption", "categories", "_line"}
+TABLE_FIELDS = {"id", "data", "keys", "columns", "title", "caption", "categories", "_line"}
 KEYFIGURE_FIELDS = {"figures", "title", "_line"}
-TIMELINE_FIELDS = {"data", "title", "caption", "_line"}
+TIMELINE_FIELDS = {"id", "data", "title", "caption", "_line"}
 _COLUMN_HEADERS = {"label": "", "value": "Value", "unit": "Unit", "year": "Year", "source": "Source", "note": "Note",
                    "date": "Date", "title": "Milestone", "text": "Detail"}
 
@@ -67,16 +69,23 @@ def _figures(found: Dataset, keys: Any, where: Where) -> list[Figure]:
     return figures
 
 
+def derived_note(config: Config) -> str:
+    """Return the one wording that keys a derived or estimated figure's "*"."""
+    return "* " + {**DEFAULT_LABELS, **config.labels}["derived"]
+
+
 def source_line(source_ids: list[str], config: Config, derived: bool, label: str = "Source") -> str:
-    """Return 'Source: publisher, date' for the given source ids."""
-    credits = []
-    for source_id in dict.fromkeys(source_ids):
-        source = config.source(source_id)
-        credits.append(source.short if source else source_id)
-    line = f"{label}: {'; '.join(credits)}" if credits else ""
+    """Return 'Source: nCa, 20 September 2024' (source names, never ids) for the given source ids."""
+    line = citations.source_line(list(source_ids), config.sources, label)
     if derived:
-        line += ". * Estimate derived from reported figures"
+        line += ". " + derived_note(config)
     return line
+
+
+def source_name(source_id: str, config: Config) -> str:
+    """Return the name a source is shown by in a table cell."""
+    source = config.source(source_id)
+    return short_name(source) if source else source_id
 
 
 def short_label(figure: Figure) -> str:
@@ -163,7 +172,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         derived=derived,
         reference_label=f"{reference.label}: {reference.text}" if reference else "",
         reference_value=reference.value if reference else None,
-        source=source_line(sources, config, any(derived)),
+        source=source_line(sources, config, False),  # the chart draws its own "*" key
         alt=str(options.get("alt") or ""),
         number_format=pattern(widest.value, unit, widest.format, short=True).excel(),
         labels=tuple(short_label(figure) for figure in figures),
@@ -172,6 +181,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         number_formats=tuple(_label_format(f, f.is_derived) for f in figures),
         reference_format=(pattern(reference.value, reference.unit, reference.format, reference.qualifier).excel()
                           if reference else ""),
+        derived_key=derived_note(config),
     )
 
 
@@ -242,7 +252,8 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         title=str(options.get("title") or found.title),
         categories=tuple(categories),
         unit=unit,
-        source=source_line(sources, config, derived),
+        source=source_line(sources, config, False),  # the chart draws its own "*" key
+        derived_key=derived_note(config),
         alt=str(options.get("alt") or ""),
         number_format=pattern(max(abs(c.value) for c in cells), unit, columns[0].format, short=True).excel(),
         source_ids=tuple(dict.fromkeys(sources)),
@@ -306,7 +317,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
             for column in columns:
                 if column not in ("date", "title", "text", "source"):
                     raise where.error(f"unknown column '{column}' for events (known: date, title, text, source)")
-                cells.append(str(getattr(event, column)))
+                cells.append(source_name(event.source, config) if column == "source" else str(getattr(event, column)))
             rows.append(tuple(cells))
         return TableSpec(
             title=str(options.get("title") or found.title),
@@ -329,7 +340,9 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
             column = str(column)
             if column == "value":
                 cells.append(figure.text + (" *" if figure.is_derived else ""))
-            elif column in ("label", "unit", "source", "note", "qualifier"):
+            elif column == "source":
+                cells.append(source_name(figure.source, config))
+            elif column in ("label", "unit", "note", "qualifier"):
                 cells.append(str(getattr(figure, column)))
             elif column in figure.extra or any(column in f.extra for f in figures):
                 cells.append(figure.extra.get(column, ""))
@@ -338,10 +351,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
                 raise where.error(f"unknown column '{column}' (known: {', '.join(known)})")
         rows.append(tuple(cells))
     derived = [figure for figure in figures if figure.is_derived]
-    if "note" in map(str, columns):  # each derived row already says how it was derived
-        notes: tuple[str, ...] = ("* Estimate derived from reported figures",) if derived else ()
-    else:
-        notes = tuple(f"* {figure.label}: {figure.note or 'derived from reported figures'}" for figure in derived)
+    notes: tuple[str, ...] = (derived_note(config),) if derived else ()
     return TableSpec(
         title=str(options.get("title") or found.title),
         columns=tuple(_COLUMN_HEADERS.get(str(c), str(c).capitalize()) for c in columns),
@@ -376,7 +386,7 @@ def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, whe
             estimates = estimates or bool(cell and cell.is_derived)
             cells.append("\u2013" if cell is None else cell.chart_label + (" *" if cell.is_derived else ""))
         rows.append(tuple(cells))
-    notes = tuple(note for flag, note in ((estimates, "* Estimate"), (gaps, "\u2013 No data")) if flag)
+    notes = tuple(note for flag, note in ((estimates, derived_note(config)), (gaps, "\u2013 No data")) if flag)
     sources = [c.source for c in columns]
     return TableSpec(
         title=str(options.get("title") or found.title),

@@ -187,7 +187,7 @@ def test_estimates_are_hatched_outlined_and_starred():
     assert {bar.get("fill") for bar in estimates}.isdisjoint({reported[0].get("fill")})
     assert len(with_class(root, "outline")) == 3  # two columns and the key's swatch
     assert len(with_class(root, "hatch")) == 3
-    assert texts(root, "key") == ["* Estimate"]
+    assert texts(root, "key") == ["* Derived from reported figures"]  # the one `derived` label
 
 
 def test_reference_line_is_dashed_labelled_and_inside_the_plot():

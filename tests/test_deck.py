@@ -278,7 +278,7 @@ def test_estimates_are_hatched_and_starred_like_the_briefing(sample):
     xml = chart._chartSpace.xml
     assert "<a:pattFill" in xml
     texts = [shape.text_frame.text for shape in sample.slides[3].shapes if shape.has_text_frame]
-    assert "* Estimate, derived from other reported figures" in " ".join(texts)
+    assert "* Derived from reported figures" in " ".join(texts)
 
 
 def test_short_table_columns_are_not_squeezed_by_a_long_one():

@@ -28,7 +28,7 @@ def header(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool], colours: di
                        stroke=colours["accent"], stroke_width=1.5, stroke_dasharray="2.5 2")
             canvas.add("circle", cx=left + 7, cy=baseline - 2.8, r=2.6, fill="#FFFFFF",
                        stroke=colours["accent"], stroke_width=1.3)
-        canvas.text(left + (14 if key == "swatch" else 18), baseline, "* Estimate", 7.5,
+        canvas.text(left + (14 if key == "swatch" else 18), baseline, spec.derived_key, 7.5,
                     colours["muted"], cls="key")
     return 14.0
 

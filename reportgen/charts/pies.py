@@ -71,7 +71,7 @@ def _legend(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool], colours: d
                     cls="share")
         y += row
     if any(derived):
-        canvas.text(left + 12, y, "* Estimate", 7, colours["muted"], cls="key")
+        canvas.text(left + 12, y, spec.derived_key, 7, colours["muted"], cls="key")
 
 
 def _sector(cx: float, cy: float, outer: float, inner: float, start: float, end: float) -> str:

@@ -12,9 +12,11 @@ from typing import Any, Sequence
 
 from markupsafe import Markup
 
+from ..citations import references, resolve_briefing
 from ..errors import ReportgenError
 from ..front import edition_front, repeated_tables
 from ..glyphs import cannot_draw, undrawable
+from ..xref import resolve_xrefs
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
@@ -107,6 +109,8 @@ def briefing_context(edition: Edition) -> dict[str, Any]:
         "data": edition.data,
         "key_figures": edition.key_figures,
         "sources": edition.sources,
+        "references": references(edition),
+        "derived_figures": edition.derived_figures(),
         "labels": edition.labels,
         "theme": theme,
         "logo": logo,
@@ -184,6 +188,8 @@ def briefing_html(edition: Edition, deferred: Sequence[str] = (), tight: bool = 
     context["tight"] = tight
     context["sources_beside_allowed"] = beside
     html = render_template(env, "briefing.html.j2", context)
+    html = resolve_briefing(html, edition)
+    html = resolve_xrefs(html, edition, briefing_layout(edition))
     check_resources(html, edition)
     char = undrawable(html)  # one a template or an escape in prose produced: files are checked when read
     if char is not None:

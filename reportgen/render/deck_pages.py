@@ -43,7 +43,6 @@ TEXT_PLACES = {
 }
 TEXT_SIZES = {"subtitle": (22, 16), "text": (20, 14), "quote": (28, 18), "attribution": (16, 12)}
 TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12), ("Section", "text"): (28, 16)}
-ESTIMATE_NOTE = "* Estimate, derived from other reported figures"
 SMALL = TextStyle(11)
 CAPTION = TextStyle(16, bold=True)
 
@@ -308,7 +307,7 @@ def chart_texts(slide: Slide, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
     assert spec is not None
     lines = []
     if any(spec.derived) and "*" not in spec.source:  # the source line may explain it already
-        lines.append(ESTIMATE_NOTE)
+        lines.append(spec.derived_key)
     lines.append(spec.source)
     return _caption(spec.title, slide, plan.theme.text), _small_lines(lines, plan.theme.muted)
 
