@@ -231,3 +231,16 @@ def test_repo_decks_show_source_names_never_ids(repo_build, audience):
     assert "Source: nCa, 20 September 2024" in everything
     closing = [shape.text_frame.text for shape in deck.slides[-1].shapes if shape.has_text_frame]
     assert any("nCa. “[Article on Kazakhstan–Turkmenistan Relations].” nCa, September 20, 2024." in t for t in closing)
+
+
+def test_shared_formatting_gives_what_citing_in_sequence_gives():
+    from reportgen.bibliography import STYLES, Citer
+    from reportgen.project import load_project
+
+    sources = load_project(Path(__file__).parent / "projects" / "citations").config.sources
+    sequence = [[Cite("port-2025")], [Cite("gazette-2025"), Cite("port-2025", "page", "9")],
+                [Cite("port-2025", "page", "4")], [Cite("gazette-2025")], [Cite("port-2025")]]
+    for style in STYLES.values():
+        shared, sequential = Citer(sources, style), Citer(sources, style)
+        sequential._memo_key = None  # every citation formatted by one citeproc bibliography, in order
+        assert [shared.cite(c) for c in sequence] == [sequential.cite(c) for c in sequence]
