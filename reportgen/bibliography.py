@@ -17,7 +17,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import ReportgenError
 from .model import Source, format_date
-from .resources import ASSETS
+from .resources import ASSETS, MAX_TEXT_BYTES, confined_file
+from .yamlfile import read_text
 
 STYLES_DIR = ASSETS / "csl"
 # Named styles; a project may also name a .csl file of its own (a path inside the project).
@@ -92,12 +93,9 @@ def read_csl_json(root: Path, relative: str, referrer: str, line: int | None) ->
         raise ReportgenError(f"bibliography '{relative}' must be a file under content/", referrer, line)
     if path.suffix.lower() != ".json":
         raise ReportgenError(f"bibliography '{relative}' must be a CSL-JSON file (.json)", referrer, line)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ReportgenError(f"bibliography '{relative}' not found", referrer, line) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ReportgenError(f"bibliography '{relative}' cannot be read: {error}", referrer, line) from None
+    if not (root / relative).exists():
+        raise ReportgenError(f"bibliography '{relative}' not found", referrer, line)
+    text = read_text(root / relative, relative, [(root / "content").resolve()])  # the one rule for files a build reads
     try:
         items = json.loads(text)
     except json.JSONDecodeError as error:
@@ -144,7 +142,7 @@ def style_path(name: str, root: Path, referrer: str, line: int | None) -> Path:
         return STYLES[name]
     path = (root / name).resolve()
     if name.endswith(".csl") and path.is_relative_to((root / "content").resolve()) and path.is_file():
-        return path
+        return confined_file(root / name, [(root / "content").resolve()], name, MAX_TEXT_BYTES, line)
     raise ReportgenError(f"unknown citation style '{name}' (known: {', '.join(STYLES)}, or a .csl file under content/)", referrer, line)
 
 
