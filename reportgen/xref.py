@@ -74,10 +74,13 @@ def ref_function(sections: Sequence[Section], included: Mapping[str, str], audie
 def resolve_xrefs(document: str, edition: Edition, layout: str) -> str:
     """Turn the briefing's cross-reference links into "section N (page P)".
 
-    The page comes from CSS (``a.xref::after``); the one-page brief has no numbered
-    sections, so there the title stands in for the number.
+    The page comes from CSS (``a.xref::after``). The one-page brief has no numbered sections,
+    and a section at summary depth no heading, so there the quoted title stands in for the number.
     """
-    numbers = {section.id: index for index, section in enumerate(edition.sections, start=1)}
+    # The chapters are numbered as the contents numbers them; a section at summary depth has no
+    # heading of its own (it is one entry of "Also covered"), so it is referred to by its title.
+    chapters = [section for section in edition.sections if section.depth != "summary"]
+    numbers = {section.id: index for index, section in enumerate(chapters, start=1)}
     labels = edition.labels
     document, figure_numbers = _number_figures(document, labels, layout == "full")
 
