@@ -116,11 +116,15 @@ def test_a_short_list_is_paired_with_its_sections_visual(repo_build):
     slides = list(_deck(repo_build, "business").slides)
     trade = next(s for s in slides if s.shapes.title.text.startswith("Trade quadrupled"))
     assert trade.slide_layout.name == "Two content"
-    cards = [shape.text_frame.text for shape in trade.shapes if shape.name.endswith(" text") and shape.name.startswith("Card")]
-    assert any("$237.2 million" in card for card in cards)
-    # The bullets beside the cards do not restate them.
+    cards = [shape.text_frame.text for shape in trade.shapes if shape.name.startswith("Card") and shape.name.endswith(" text")]
+    # Only the card the deck has not shown yet (the others are beside the bottom line) ...
+    assert [card.split("\n")[0] for card in cards] == ["28%"]
+    bottom_line = [shape.text_frame.text for shape in slides[1].shapes if shape.name.startswith("Card") and shape.name.endswith(" text")]
+    assert any("$237.2 million" in card for card in bottom_line)
+    # ... and the bullets beside the cards do not restate them or the deck's key figures.
     bullets = trade.placeholders[1].text_frame.text
-    assert "$237.2 million" not in bullets and "$563 million" not in bullets
+    for figure in ("28%", "$237.2 million", "$563 million", "$1 billion"):
+        assert figure not in bullets, figure
 
 
 # --- the sample project --------------------------------------------------------------------

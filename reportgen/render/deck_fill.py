@@ -80,6 +80,8 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
     geometry = geometry_of(master)
     slides = _fold_into_figures([replace(item, slide=_fold(item.slide)) for item in planned], geometry)
     slides = _bottom_line_beside_figures(slides, geometry)
+    deck_figures = tuple(f for item in slides if item.slide.role in ("visual", "bottom_line") and not item.origins
+                         for f in item.slide.figures)
     result: list[Planned] = []
     index = 0
     while index < len(slides):
@@ -88,7 +90,7 @@ def compose(planned: list[Planned], master: Path) -> list[Planned]:
         if slide.role == "points" and slide_fill(geometry, slide) < THIN:
             partner = _partner(slides, index, geometry)
             if partner is not None:
-                paired = _pair(item, slides[partner], geometry)
+                paired = _pair(item, slides[partner], geometry, deck_figures)
                 if paired is not None:
                     result.append(paired)
                     del slides[partner]
@@ -194,12 +196,16 @@ def _pairable(slide: Slide) -> bool:
     return bool(slide.chart or slide.image or slide.quote or 0 < len(slide.figures) <= 4)
 
 
-def _pair(points: Planned, visual: Planned, geometry: Geometry) -> Planned | None:
+def _pair(points: Planned, visual: Planned, geometry: Geometry, shown: tuple[Figure, ...] = ()) -> Planned | None:
+    """Return *points* beside *visual* on Two content, or None when the list would not fit.
+
+    Beside key figures, bullets that restate them, or the deck's key figures (*shown*), go.
+    """
     left = points.slide
     other = visual.slide
     bullets = deck_pages.clean(left.bullets)
     if other.figures:
-        bullets = _without_figures(bullets, other.figures)
+        bullets = _without_figures(bullets, (*other.figures, *shown))
     if not geometry.fits(PAIRS, [*deck_pages.paragraphs(left.text), *bullets]):
         return None
     fields: dict[str, Any] = {
