@@ -25,7 +25,9 @@ from .build import (
     _depends,
     _formats,
     _keep,
-    _output_path,
+    edition_name,
+    editions,
+    output_path,
     _previous_outputs,
     _write_all,
     check_out_dir,
@@ -66,6 +68,7 @@ def build_projects(
     progress: Progress | None = None,
     force: bool = False,
     scheduler: str | None = None,
+    languages: Iterable[str] | None = None,
 ) -> BatchResult:
     """Build several projects in one run: one plan of all their jobs, one set of workers.
 
@@ -78,10 +81,11 @@ def build_projects(
     formats = _formats(formats)
     folders = _project_folders(project_dirs, out_dir)
     names = list(audiences) if audiences else None
+    chosen = list(dict.fromkeys(languages)) if languages else None
     builds: list[_ProjectBuild] = []
     try:
         for folder, out in folders:
-            builds.append(_ProjectBuild.start(folder, out, names, formats, force, progress))
+            builds.append(_ProjectBuild.start(folder, out, names, chosen, formats, force, progress))
         executor = executor_for(jobs, scheduler)
         _plan_stale(builds, formats, jobs, executor.renders_here)
         tasks = [Task(job, index, item.sources) for index, item in enumerate(builds) for job in item.todo(progress) if item.sources]
@@ -135,7 +139,7 @@ def _plan_stale(builds: list[_ProjectBuild], formats: list[str], jobs: int | Non
             item.planned = jobs_or_error
 
 
-def _planned(project: Project, names: list[str], formats: list[str]) -> list[Job] | ReportgenError:
+def _planned(project: Project, names: list[tuple[str, str]], formats: list[str]) -> list[Job] | ReportgenError:
     try:
         return plan_jobs(project, names, formats)
     except ReportgenError as error:
@@ -153,9 +157,9 @@ class _ProjectBuild:
     project: Project | None = None
     sources: Sources | None = None
     previous: dict[str, dict] = field(default_factory=dict)
-    wanted: list[tuple[str, str, str]] = field(default_factory=list)  # (audience, format, path)
+    wanted: list[tuple[str, str, str, str]] = field(default_factory=list)  # (audience, language, format, path)
     results: dict[str, tuple[bytes | None, Output]] = field(default_factory=dict)
-    stale: list[str] = field(default_factory=list)  # audiences to plan again
+    stale: list[tuple[str, str]] = field(default_factory=list)  # editions (audience, language) to plan again
     planned: list[Job] = field(default_factory=list)
     waiting: int = 0  # jobs still rendering
     errors: ErrorCollector = field(default_factory=ErrorCollector)
@@ -165,30 +169,32 @@ class _ProjectBuild:
     seconds: float = 0.0
 
     @classmethod
-    def start(cls, folder: Path, out: Path | None, audiences: list[str] | None, formats: list[str], force: bool,
-              progress: Progress | None) -> _ProjectBuild:
+    def start(cls, folder: Path, out: Path | None, audiences: list[str] | None, languages: list[str] | None,
+              formats: list[str], force: bool, progress: Progress | None) -> _ProjectBuild:
         """Load the project and keep the outputs whose source files are unchanged, unplanned."""
         item = cls(folder, out if out is not None else folder / "build", formats, force)
         progress = item.reporting(progress)
         try:
             project = item.project = load_project(folder)
-            names = _audiences(project, audiences)
+            wanted_editions = editions(project, _audiences(project, audiences), languages)
             item.out = out if out is not None else project.root / "build"
             check_out_dir(item.out)
             item.lock.enter_context(output_lock(item.out))  # held until the project is written or fails
             remove_stale_temporaries(item.out)
             item.previous = _previous_outputs(item.out)  # with --force too: the manifest keeps the outputs not built now
             item.sources = Sources(project.root, item.out)
-            item.wanted = [(name, fmt, _output_path(project, name, fmt)) for name in names for fmt in formats]
+            item.wanted = [(name, language, fmt, output_path(project, name, language, fmt))
+                           for name, language in wanted_editions for fmt in formats]
         except ReportgenError as error:
             item.fail(error)
             return item
-        for name, fmt, path in item.wanted:
+        for name, language, fmt, path in item.wanted:
             old = item.reusable.get(path)
             depends = _depends(old)
             if old and depends is not None and old.get("source_hash") == item.sources.key(name, fmt, depends):
-                _keep(item.results, item.out, old, Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"]), progress)
-        item.stale = list(dict.fromkeys(name for name, _fmt, path in item.wanted if path not in item.results))
+                job = Job(name, fmt, path, str(old.get("input_hash")), depends=depends, source=old["source_hash"], language=language)
+                _keep(item.results, item.out, old, job, progress)
+        item.stale = list(dict.fromkeys((name, language) for name, language, _fmt, path in item.wanted if path not in item.results))
         return item
 
     @property
@@ -198,7 +204,7 @@ class _ProjectBuild:
     @property
     def missing(self) -> int:
         """Return how many wanted outputs are neither kept nor rendered yet."""
-        return sum(1 for _name, _fmt, path in self.wanted if path not in self.results)
+        return sum(1 for _name, _lang, _fmt, path in self.wanted if path not in self.results)
 
     def todo(self, progress: Progress | None) -> list[Job]:
         """Return the planned jobs to render: those whose input key is new or whose file changed."""
@@ -241,7 +247,7 @@ class _ProjectBuild:
         if self.finished or self.waiting > 0 or self.errors.errors:
             return
         self.finished = True
-        written = [Job(name, fmt, path, self.results[path][1].key) for name, fmt, path in self.wanted]
+        written = [Job(name, fmt, path, self.results[path][1].key, language=language) for name, language, fmt, path in self.wanted]
         try:
             assert self.project is not None
             _write_all(self.out, written, self.results, self.previous, self.project.root)
@@ -266,8 +272,10 @@ class _ProjectBuild:
             return BuildResult(out_dir=self.out, seconds=self.seconds, project=self.folder, error=error)
         from .plan import omission_summary
 
-        outputs = [dataclasses.replace(self.results[path][1], out_dir=self.out) for _name, _fmt, path in self.wanted]
-        omitted = {job.audience: omission_summary(job.plan) for job in self.planned if job.plan is not None and job.plan.omitted}
+        outputs = [dataclasses.replace(self.results[path][1], out_dir=self.out) for _name, _lang, _fmt, path in self.wanted]
+        assert self.project is not None
+        omitted = {edition_name(self.project, job.audience, job.language): omission_summary(job.plan)
+                   for job in self.planned if job.plan is not None and job.plan.omitted}
         return BuildResult(outputs, self.out, self.seconds, omitted, self.folder)
 
 

@@ -1,4 +1,4 @@
-"""One project's outputs: plan its audience × format jobs, render a job, write atomically, keep a manifest.
+"""One project's outputs: plan its edition (audience × language) × format jobs, render a job, write atomically, keep a manifest.
 
 `build()` runs the pipeline of batch.py (which builds one project or several) for one project.
 """
@@ -44,6 +44,7 @@ class Job:
     plan: DeckPlan | None = None
     depends: tuple[str, ...] = ()  # project files outside content/ and templates/ it reads
     source: str = ""  # hash of the files it is made from (see incremental.py)
+    language: str = ""  # of the edition; "" for the project's main language in old manifests
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,11 @@ class Output:
     depends: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()  # project files an HTML output needs copied beside it
     out_dir: Path | None = None  # the output folder *path* is relative to, once the build knows it
+    language: str = ""
 
     def manifest_entry(self) -> dict:
-        entry: dict = {"audience": self.audience, "format": self.format, "path": self.path, "sha256": self.sha256, "bytes": self.bytes}
+        entry: dict = {"audience": self.audience, "language": self.language, "format": self.format, "path": self.path,
+                       "sha256": self.sha256, "bytes": self.bytes}
         if self.format == "pdf":
             entry["pages"] = self.count
         elif self.format == "pptx":
@@ -92,8 +95,9 @@ class BuildResult:
 Progress = Callable[[Output], None]
 
 
-def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]) -> list[Job]:
-    """Validate every audience's edition and prepare its jobs; raise all problems at once."""
+def plan_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], formats: Iterable[str]) -> list[Job]:
+    """Validate each edition — an audience (in the main language) or an (audience, language) pair —
+    and prepare its jobs; raise all problems at once."""
     from .edition import check_unselected, make_edition  # here, not at the top: a build with nothing to do needs none of it
     from .plan import deck_plan
     from .render.briefing import briefing_html
@@ -105,25 +109,25 @@ def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]
     except ReportgenError as error:
         errors.extend(error)
     formats = list(formats)
-    for name in audiences:
+    for item in audiences:
+        name, language = (item, project.config.language) if isinstance(item, str) else item
         try:
-            edition = make_edition(project, name)
-            output_name = edition.audience.output_name or project.config.output_name
+            edition = make_edition(project, name, language)
             html = briefing_html(edition) if {"pdf", "html"} & set(formats) else ""
             plan = deck_plan(edition) if "pptx" in formats else None
         except ReportgenError as error:
             errors.extend(error)
             continue
         for fmt in formats:
-            path = f"{name}/{output_name}.{fmt}"
+            path = output_path(project, name, language, fmt)
             if fmt in ("pdf", "html"):
                 files = referenced_files(html, project.root)
                 key = input_key(fmt, edition.audience.pdf_variant, _without_timestamp(html), *_file_hashes(project.root, files))
-                jobs.append(Job(name, fmt, path, key, html=html, edition=edition, depends=files))
+                jobs.append(Job(name, fmt, path, key, html=html, edition=edition, depends=files, language=language))
             else:
                 assert plan is not None
                 key = input_key(fmt, repr(_without_created(plan)), file_digest(plan.master))
-                jobs.append(Job(name, fmt, path, key, plan=plan))
+                jobs.append(Job(name, fmt, path, key, plan=plan, language=language))
     errors.raise_if_any()
     return jobs
 
@@ -131,7 +135,7 @@ def plan_jobs(project: Project, audiences: Iterable[str], formats: Iterable[str]
 def check(project_dir: str | Path = ".") -> Project:
     """Validate the project and every audience's briefing and deck plan; write nothing."""
     project = load_project(project_dir)
-    plan_jobs(project, project.audience_names(), DEFAULT_FORMATS)
+    plan_jobs(project, project.editions(), DEFAULT_FORMATS)
     return project
 
 
@@ -144,8 +148,11 @@ def build(
     progress: Progress | None = None,
     force: bool = False,
     scheduler: str | None = None,
+    languages: Iterable[str] | None = None,
 ) -> BuildResult:
-    """Build the outputs of *audiences* × *formats* into *out_dir* (default PROJECT_DIR/build).
+    """Build the outputs of *audiences* × *languages* × *formats* into *out_dir* (default PROJECT_DIR/build).
+
+    By default every audience in each of its languages; *languages* keeps only those.
 
     Nothing is written unless every output renders; each file is written to a temporary
     name and moved into place. Outputs whose inputs have not changed are kept as they are.
@@ -153,7 +160,7 @@ def build(
     """
     from .batch import build_projects  # the one pipeline for one project or several
 
-    batch = build_projects([project_dir], audiences, formats, out_dir, jobs, progress, force, scheduler)
+    batch = build_projects([project_dir], audiences, formats, out_dir, jobs, progress, force, scheduler, languages)
     [result] = batch.projects
     if result.error is not None:
         raise result.error
@@ -179,8 +186,28 @@ def _formats(formats: Iterable[str] | None) -> list[str]:
     return chosen
 
 
-def _output_path(project: Project, audience: str, fmt: str) -> str:
-    return f"{audience}/{project.audiences[audience].output_name or project.config.output_name}.{fmt}"
+def output_path(project: Project, audience: str, language: str, fmt: str) -> str:
+    """Return where an edition's output goes: government/kz-tm-partnership.pdf, or .ru.pdf in another language."""
+    name = project.audiences[audience].output_name or project.config.output_name
+    suffix = "" if language == project.config.language else f".{language}"
+    return f"{audience}/{name}{suffix}.{fmt}"
+
+
+def edition_name(project: Project, audience: str, language: str) -> str:
+    """Return how messages name an edition: 'board', or 'board (ru)' in another language than the main one."""
+    return audience if not language or language == project.config.language else f"{audience} ({language})"
+
+
+def editions(project: Project, names: list[str], languages: Iterable[str] | None) -> list[tuple[str, str]]:
+    """Return the (audience, language) editions to build: each audience in its languages, or in those of *languages*."""
+    chosen = list(dict.fromkeys(languages or ()))
+    for language in chosen:
+        if language not in project.config.languages:
+            raise ReportgenError(f"unknown language '{language}' (the project's: {', '.join(project.config.languages)})")
+    found = [(name, language) for name in names for language in project.languages_of(name) if not chosen or language in chosen]
+    if not found:
+        raise ReportgenError(f"no edition of {', '.join(names)} is in {', '.join(chosen)}")
+    return found
 
 
 def _depends(entry: dict | None) -> tuple[str, ...] | None:
@@ -198,7 +225,8 @@ def _keep(results: dict[str, tuple[bytes | None, Output]], out: Path, old: dict,
     if not _intact(out / job.path, old.get("sha256")):
         return False
     count = old.get("pages", old.get("slides"))
-    output = Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key, job.source, job.depends)
+    output = Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key, job.source, job.depends,
+                    language=job.language)
     results[job.path] = (None, output)
     if progress:
         progress(output)
@@ -230,7 +258,8 @@ def render_job(job: Job) -> tuple[bytes, Output]:
         data = _portable_html(job.html, job.edition.root, assets).encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()
     seconds = time.perf_counter() - started
-    output = Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends)
+    output = Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends,
+                    language=job.language)
     return data, dataclasses.replace(output, assets=assets)
 
 
@@ -274,7 +303,7 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
 
 
 def _manifest_bytes(entries: dict[str, dict]) -> bytes:
-    manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["format"], e["path"]))}
+    manifest = {"generator": f"reportgen {__version__}", "outputs": sorted(entries.values(), key=lambda e: (e["audience"], e["path"]))}
     return (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
 
 

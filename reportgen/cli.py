@@ -25,6 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build every audience's briefing and deck")
     build.add_argument("projects", nargs="*", default=["."], metavar="PROJECT_DIR", help="project folders (default: .); several build in one run")
     build.add_argument("-a", "--audience", action="append", dest="audiences", metavar="AUDIENCE", help="only this audience (repeatable)")
+    build.add_argument("-l", "--language", action="append", dest="languages", metavar="LANGUAGE", help="only editions in this language (repeatable), e.g. ru")
     build.add_argument("-f", "--format", action="append", dest="formats", choices=FORMAT_CHOICES, help="only this format (repeatable): pdf, pptx, html")
     build.add_argument("-o", "--out", dest="out_dir", metavar="OUT_DIR",
                        help="output folder (default PROJECT_DIR/build); with several projects, OUT_DIR/<project folder's name>")
@@ -146,7 +147,8 @@ def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         print(f"  {shown:<48} {count:>10}  {timing}", file=stderr, flush=True)
 
     batch = build_projects(args.projects, audiences=args.audiences, formats=args.formats, out_dir=args.out_dir, jobs=args.jobs,
-                           progress=progress, force=args.force, scheduler=args.scheduler)
+                           progress=progress, force=args.force, scheduler=args.scheduler,
+                           languages=args.languages)
     built = [result for result in batch.projects if result.error is None]
     if args.debug and len(built) < len(batch.projects):
         raise next(result.error for result in batch.projects if result.error is not None)

@@ -1,4 +1,4 @@
-"""Make one audience's edition: select sections at their depth, render prose, resolve data."""
+"""Make one edition (an audience in a language): select sections at their depth, render prose, resolve data."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from . import resolve
 from .citations import check_citations
 from .errors import ErrorCollector, ReportgenError
 from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
-from .model import DEFAULT_LABELS, Audience, Block, Edition, Figure, Project, Section, SectionRule
+from .locales import Locale, current, make_locale, using
+from .model import Audience, Block, Edition, Figure, Project, Section, SectionRule
 from .templates import render_string, template_dirs
 from .front import MAX_FIGURES, cover_references, edition_front, summary_references
+from .translations import localize, untranslated
 from .typography import prose_data
 from .xref import ref_function
 
@@ -75,15 +77,30 @@ def check_unselected(project: Project) -> list[Section]:
 
 def content_context(project: Project, audience: Audience) -> dict[str, Any]:
     """Return the names prose can use: data (small counts in words, as house style writes them), report, audience."""
-    return {"data": prose_data(project.data, project.config.spell_out_below), "report": project.config, "audience": audience}
+    # Small counts are spelled out in English words only: other languages print digits
+    # (a Russian numeral agrees with its noun in gender and case, which no rule here knows).
+    below = project.config.spell_out_below if current().base == "en" else 0
+    return {"data": prose_data(project.data, below), "report": project.config, "audience": audience}
 
 
-def make_edition(project: Project, audience_name: str) -> Edition:
-    """Return *audience_name*'s edition of *project*; raise every problem found."""
+def make_edition(project: Project, audience_name: str, language: str | None = None) -> Edition:
+    """Return *audience_name*'s edition of *project* in *language* (default: the main one); raise every problem found."""
     if audience_name not in project.audiences:
         known = ", ".join(project.audience_names())
         raise ReportgenError(f"unknown audience '{audience_name}' (known: {known})")
-    audience = project.audiences[audience_name]
+    language = language or project.config.language
+    if language not in project.languages_of(audience_name):
+        audience = project.audiences[audience_name]
+        raise ReportgenError(f"audience '{audience_name}' has no edition in '{language}' "
+                             f"(its languages: {', '.join(project.languages_of(audience_name))})", audience.path)
+    localized = localize(project, language)
+    audience = localized.audiences[audience_name]
+    locale = make_locale(language, localized.config.labels, audience.labels, where=project.config.path)
+    with using(locale):
+        return _make_edition(localized, audience, locale, language == project.config.language, project)
+
+
+def _make_edition(project: Project, audience: Audience, locale: Locale, main: bool, original: Project) -> Edition:
     selected = select_sections(project, audience)
     context = content_context(project, audience)
     depths = {section.id: depth for section, depth in selected}
@@ -92,9 +109,14 @@ def make_edition(project: Project, audience_name: str) -> Edition:
     # need not resolve in this edition.
     summary_context = {**context, "ref": ref_function(project.sections, depths, audience, lenient=True)}
     errors = ErrorCollector()
+    missing = untranslated(original, select_sections(original, original.audiences[audience.name]), locale.language)
+    for error in missing:
+        errors.extend(error)
     sections = []
     derived: dict[str, Figure] = {}
     for section, depth in selected:
+        if missing and not section.path.endswith(f".{locale.language}.md"):
+            continue  # its translation is missing (reported above): the original is not rendered in its place
         shown = (section.summary, *(section.key_points if depth != "summary" else ()), *((section.body,) if depth == "full" else ()))
         for name, key in _FIGURE_REF.findall(" ".join(shown)):
             figure = project.data[name].figures_by_key().get(key) if name in project.data else None
@@ -112,7 +134,6 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         except ReportgenError as error:
             errors.extend(error)
     errors.raise_if_any()
-    labels = {**DEFAULT_LABELS, **project.config.labels, **audience.labels}
     return Edition(
         root=project.root,
         config=project.config,
@@ -122,8 +143,10 @@ def make_edition(project: Project, audience_name: str) -> Edition:
         key_figures=key_figures,
         sources=_cited_sources(project, sections, key_figures),
         derived=tuple(derived.values()) + tuple(_derived_in_blocks(project, sections, key_figures, derived.values())),
-        labels=labels,
+        labels=locale.labels,
         template_dirs=tuple(template_dirs(project.root, audience.name)),
+        language=locale.language,
+        main_language=main,
     )
 
 

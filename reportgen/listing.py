@@ -1,9 +1,10 @@
-"""`reportgen list`: each audience's resolved plan — sections, slides, and where templates come from."""
+"""`reportgen list`: each edition's (audience and language) resolved plan — sections, slides, and where templates come from."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .build import output_path
 from .edition import make_edition
 from .errors import ErrorCollector, ReportgenError
 from .project import load_project
@@ -31,15 +32,16 @@ def describe(project_dir: str | Path) -> str:
     project = load_project(project_dir)
     lines: list[str] = [f"{project.config.title} — {len(project.audiences)} audience(s)", ""]
     errors = ErrorCollector()
-    for name in project.audience_names():
+    for name, language in project.editions():
         try:
-            edition = make_edition(project, name)
+            edition = make_edition(project, name, language)
             plan = deck_plan(edition)
         except ReportgenError as error:
             errors.extend(error)
             continue
         audience = edition.audience
-        lines.append(f"{name}: {audience.title}")
+        lines.append(f"{name} ({language}): {audience.title}")
+        lines.append(f"  outputs: {output_path(project, name, language, 'pdf')}, {output_path(project, name, language, 'pptx')}")
         if audience.purpose:
             lines.append(f"  purpose: {audience.purpose}")
         lines.append(f"  sections ({len(edition.sections)}):")

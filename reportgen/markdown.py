@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .citations import citation_plugin
 from .errors import ReportgenError
+from .locales import current
 from .model import Block
 from .resources import check_reference, project_image
 from .yamlfile import expect_mapping, parse_yaml
@@ -28,10 +29,15 @@ DATA_DIRECTIVES = ("chart", "table", "keyfigures", "timeline")
 DIRECTIVES = MARKDOWN_DIRECTIVES + DATA_DIRECTIVES
 
 
-@functools.lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    """Return the shared markdown-it parser (raw HTML off: content cannot inject markup)."""
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True}).enable(["table", "strikethrough", "replacements", "smartquotes"])
+    """Return the markdown-it parser of the current edition's language (its quote marks)."""
+    return _parser(current().quotes)
+
+
+@functools.lru_cache(maxsize=8)
+def _parser(quotes: str) -> MarkdownIt:
+    """Return the shared markdown-it parser for *quotes* (raw HTML off: content cannot inject markup)."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes}).enable(["table", "strikethrough", "replacements", "smartquotes"])
     for name in DIRECTIVES:
         md.use(container_plugin, name)
     md.use(container_plugin, "unknown", validate=_is_unknown_directive)
@@ -58,15 +64,19 @@ def _render_footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: 
     return f'<span class="footnote">{note}</span>'
 
 
-@functools.lru_cache(maxsize=512)
 def _parse(text: str) -> tuple[tuple[Token, ...], dict[str, Any]]:
+    return _parse_with(text, current().quotes)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_with(text: str, quotes: str) -> tuple[tuple[Token, ...], dict[str, Any]]:
     """Return markdown-it's tokens for *text* and the env it filled (footnotes).
 
     A section that several audiences get alike is parsed once. The tokens are shared, so
     nothing after parsing may change them (rendering only reads them).
     """
     env: dict[str, Any] = {}
-    tokens = parser().parse(text, env)
+    tokens = _parser(quotes).parse(text, env)
     return tuple(tokens), env
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from .locales import Locale, current, locale_of
 from .numbers import AUTO, NumberFormat, date_problem, event_date, format_date, format_number, pattern, starred
 
 __all__ = ["date_problem", "format_date", "format_number"]  # re-exported: numbers.py writes them
@@ -298,7 +299,7 @@ class Theme:
     text: str = "#1A1A1A"
     muted: str = "#5F6B76"
     logo: str = ""  # path relative to the project, or ""
-    font: str = "serif"  # the briefing's body text: "serif" (Source Serif Pro) or "sans" (Source Sans Pro)
+    font: str = "serif"  # the briefing's body text: "serif" (Source Serif 4) or "sans" (Source Sans 3)
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,8 @@ class Audience:
     judgements: tuple[str, ...] = ()  # section ids whose summaries are the key judgements (default: see front.py)
     citation_style: str = ""  # overrides the project's citation style when set
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
+    languages: tuple[str, ...] = ()  # the project's languages this audience gets; () for all of them
+    languages_line: int | None = field(default=None, compare=False)
 
 
 def audience_ask(audience: Audience) -> str:
@@ -345,7 +348,8 @@ class Config:
     date: str = ""
     organisation: str = ""
     authors: tuple[str, ...] = ()
-    language: str = "en"
+    language: str = "en"  # the language it is in: the main one (of the originals), or a translation's
+    languages: tuple[str, ...] = ("en",)  # every language the project is published in, the main one first
     keywords: tuple[str, ...] = ()
     sources: tuple[Source, ...] = ()
     citation_style: str = ""  # "notes", "author-date" or a .csl file in the project ("" = notes)
@@ -374,10 +378,20 @@ class Project:
     sections: tuple[Section, ...]
     data: Mapping[str, Dataset]
     audiences: Mapping[str, Audience]
+    translations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # language -> original -> file
 
     def audience_names(self) -> list[str]:
         ordered = [name for name in self.config.audiences if name in self.audiences]
         return ordered + sorted(set(self.audiences) - set(ordered))
+
+    def languages_of(self, audience: str) -> tuple[str, ...]:
+        """Return the languages *audience*'s editions are made in, the main language first."""
+        chosen = self.audiences[audience].languages
+        return tuple(language for language in self.config.languages if not chosen or language in chosen)
+
+    def editions(self) -> list[tuple[str, str]]:
+        """Return every (audience, language) edition, audience by audience."""
+        return [(name, language) for name in self.audience_names() for language in self.languages_of(name)]
 
 
 @dataclass(frozen=True)
@@ -510,37 +524,13 @@ class DeckPlan:
     master: Path
     root: Path = Path(".")  # the project folder: pictures are read from it
     omitted: tuple[tuple[str, str], ...] = ()  # what the plan left out (with its "path:line") and why
+    labels: Mapping[str, str] = field(default_factory=dict)  # the edition's words, for what the renderer adds
+
+    @property
+    def locale(self) -> Locale:
+        return locale_of(self.language, self.labels)
 
 
-DEFAULT_LABELS: Mapping[str, str] = {
-    "contents": "Contents",
-    "summary": "Executive summary",
-    "key_figures": "Key figures",
-    "key_points": "Key points",
-    "sources": "Sources",
-    "source": "Source",
-    "estimate": "estimate",
-    "derived": "Derived from reported figures",
-    "page": "Page",
-    "of": "of",
-    "agenda": "Agenda",
-    "prepared_for": "Prepared for",
-    "closing": "Sources and contacts",
-    "continued": "cont.",
-    "timeline": "Milestones",
-    "in_brief": "In brief",
-    "also": "Also in the briefing",
-    "key_figures_title": "Key figures",
-    "bottom_line": "The bottom line",
-    "ask": "Our recommendation",
-    "judgements": "Key judgements",
-    "also_covered": "Also covered",
-    "see_page": "p.",
-    "xref_section": "section",
-    "xref_page": "page",
-    "xref_figure": "figure",
-    "xref_table": "table",
-}
 
 
 @dataclass(frozen=True)
@@ -561,6 +551,13 @@ class Edition:
     def derived_figures(self) -> tuple[Figure, ...]:
         """Return the derived and estimated figures this edition shows."""
         return self.derived
+    language: str = "en"  # BCP 47, of every word the edition prints
+    main_language: bool = True  # False for a translation: its outputs carry the language in their names
+
+    @property
+    def locale(self) -> Locale:
+        """Return the locale the edition is written in: its language and labels."""
+        return locale_of(self.language, self.labels)
 
     def figure_caption(self, figure: Figure) -> str:
         """Return a figure's label, naming its dataset when the label alone says little.

@@ -13,6 +13,7 @@ from .citations import references, strip_citations
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
+from .locales import using
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .xref import plain_xrefs
@@ -58,7 +59,7 @@ def plan_context(edition: Edition, items: deck_items.DeckItems | None = None) ->
         "key_figures_source": deck_items.figures_source(edition, edition.key_figures),
         "takeaways": takeaways,
         "takeaways_notes": "\n\n".join(part for part in (audience.purpose, *takeaways) if part),
-        "ask_notes": "\n\n".join(part for part in (f"{edition.labels['ask']} for {audience.title.lower()}:" if audience.title else "", audience.ask) if part),
+        "ask_notes": "\n\n".join(part for part in (edition.labels["ask_for"].format(edition.labels["ask"], audience.title.lower()) if audience.title else "", audience.ask) if part),
         "sources": edition.sources,
         "source_line": deck_items.source_line(edition),
         "section_source": lambda section: deck_items.section_source(edition, section),
@@ -95,7 +96,12 @@ def _figure_ref(edition: Edition, figure: Any) -> str:
 
 
 def deck_plan(edition: Edition) -> DeckPlan:
-    """Return the audience's deck plan: composed, trimmed to its deck length, omissions listed."""
+    """Return the edition's deck plan (composed, trimmed to its deck length, omissions listed), in its locale."""
+    with using(edition.locale):
+        return _deck_plan(edition)
+
+
+def _deck_plan(edition: Edition) -> DeckPlan:
     from .render import deck_fill
     from .render.briefing import build_timestamp
 
@@ -133,12 +139,13 @@ def deck_plan(edition: Edition) -> DeckPlan:
         author=", ".join(config.authors) or config.organisation,
         subject=edition.audience.purpose or config.subtitle,
         keywords=", ".join(config.keywords),
-        language=config.language,
+        language=edition.language,
         created=build_timestamp().strftime("%Y-%m-%dT%H:%M:%SZ"),
         theme=edition.audience.theme,
         master=master,
         root=edition.root,
         omitted=tuple(dict.fromkeys(omitted)),
+        labels=edition.labels,
     )
 
 

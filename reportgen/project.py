@@ -10,15 +10,35 @@ from .bibliography import SOURCE_FIELDS, read_csl_json, source_from_config, styl
 from .data import load_dataset, load_table
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
-from .model import DEPTHS, Audience, Config, Dataset, Project, Section, SectionRule, Theme, date_problem
+from .locales import known_language
+from .model import (
+    DEPTHS,
+    Audience,
+    Config,
+    Dataset,
+    Project,
+    Section,
+    SectionRule,
+    Source,
+    Theme,
+    date_problem,
+)
 from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
-from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
+from .translations import load_translations, translation_of
+from .yamlfile import (
+    LineDict,
+    check_keys,
+    expect_mapping,
+    kind_of,
+    parse_yaml,
+    read_text,
+)
 
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
 CONFIG_FIELDS = {
     "title", "subtitle", "date", "organisation", "organization", "authors", "language",
     "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts", "house_style", "logo",
-    "bibliography", "citation_style",
+    "bibliography", "citation_style", "languages",
 }
 HOUSE_STYLE_FIELDS = {"spell_out_below"}
 SECTION_FIELDS = {
@@ -27,7 +47,7 @@ SECTION_FIELDS = {
 }
 AUDIENCE_FIELDS = {
     "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements", "citation_style",
+    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements", "citation_style", "languages",
 }
 RULE_FIELDS = {"id", "tag", "depth"}
 THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
@@ -57,8 +77,32 @@ def load_project(root: str | Path) -> Project:
     errors.raise_if_any()
     assert config is not None
     _cross_check(config, data, sections, audiences, errors)
+    translated = _translation_files(root, errors)
+    translations = load_translations(root, translated, config.languages, errors, lambda path: _read(root, path))
     errors.raise_if_any()
-    return Project(root=root, config=config, sections=sections, data=data, audiences=audiences)
+    return Project(root=root, config=config, sections=sections, data=data, audiences=audiences, translations=translations)
+
+
+def _translation_files(root: Path, errors: ErrorCollector) -> list[tuple[Path, str]]:
+    """Return the translation files of content/ (NAME.LANG.EXT beside NAME.EXT), with their shown paths."""
+    found = [path for path in sorted((root / "content").glob("report.*.y*ml")) if translation_of(path.name)]
+    for folder, recursive in (("sections", True), ("data", False), ("audiences", False)):
+        if (root / "content" / folder).is_dir():
+            found += [path for path in _folder_files(root, root / "content" / folder, errors, recursive) if translation_of(path.name)]
+    return [(path, _shown(root, path)) for path in found]
+
+
+def _languages(document: LineDict, shown: str, errors: ErrorCollector) -> tuple[str, tuple[str, ...]]:
+    """Return the main language and every language of the project (the main one first)."""
+    line = document.line_of
+    listed = list(_text_list(document.get("languages"), shown, line("languages"), "'languages'", errors))
+    main = _text(document.get("language") or (listed[0] if listed else "en"), shown, line("language"), "'language'", errors)
+    for language in dict.fromkeys([main, *listed]):
+        if not known_language(language):
+            errors.add(f"unknown language '{language}' (a language code such as en, ru, kk)", shown, line("languages") or line("language"))
+    if listed and main not in listed:
+        errors.add(f"the main language '{main}' is not among 'languages' ({', '.join(listed)})", shown, line("language"))
+    return main, tuple(dict.fromkeys([main, *listed]))
 
 
 def _shown(root: Path, path: Path) -> str:
@@ -152,6 +196,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
             style_path(citation_style, root, shown, line("citation_style"))
         except ReportgenError as error:
             errors.extend(error)
+    language, languages = _languages(document, shown, errors)
     output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
     if not _FILE_NAME.fullmatch(output_name):
         errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
@@ -162,7 +207,8 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         date=_text(document.get("date"), shown, line("date"), "'date'", errors),
         organisation=_text(document.get("organisation") or document.get("organization"), shown, line("organisation"), "'organisation'", errors),
         authors=_text_list(document.get("authors"), shown, line("authors"), "'authors'", errors),
-        language=_text(document.get("language") or "en", shown, line("language"), "'language'", errors),
+        language=language,
+        languages=languages,
         keywords=_text_list(document.get("keywords"), shown, line("keywords"), "'keywords'", errors),
         sources=tuple(sources),
         citation_style=citation_style,
@@ -202,7 +248,7 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
     datasets: dict[str, Dataset] = {}
     if not folder.is_dir():
         return datasets
-    paths = list(_folder_files(root, folder, errors))
+    paths = [path for path in _folder_files(root, folder, errors) if not translation_of(path.name)]
     tables = {path.stem: path for path in paths if path.suffix.lower() == ".csv"}
     for path in paths:
         if path.suffix.lower() not in (".csv", ".yaml", ".yml", ".json") or path.name.startswith("."):
@@ -248,7 +294,7 @@ def _load_sections(root: Path, errors: ErrorCollector) -> tuple[Section, ...]:
         errors.add("no sections folder (expected content/sections/*.md)", _shown(root, folder))
         return ()
     sections: list[Section] = []
-    paths = [path for path in _folder_files(root, folder, errors, recursive=True) if path.suffix == ".md"]
+    paths = [path for path in _folder_files(root, folder, errors, recursive=True) if path.suffix == ".md" and not translation_of(path.name)]
     if len(paths) > MAX_SECTIONS:
         errors.add(f"too many sections ({len(paths):,}; limit {MAX_SECTIONS:,})", _shown(root, folder))
         return ()
@@ -313,7 +359,7 @@ def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
         errors.add("no audiences folder (expected content/audiences/<name>.yaml)", _shown(root, folder))
         return audiences
     for path in _folder_files(root, folder, errors):
-        if path.suffix.lower() not in (".yaml", ".yml") or path.name.startswith("."):
+        if path.suffix.lower() not in (".yaml", ".yml") or path.name.startswith(".") or translation_of(path.name):
             continue
         shown = _shown(root, path)
         if not _NAME.match(path.stem):
@@ -441,6 +487,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
         ask=" ".join(ask.split()),
         bottom_line=_text_list(document.get("bottom_line"), shown, document.line_of("bottom_line"), "'bottom_line'", errors),
         bottom_line_line=document.line_of("bottom_line"),
+        languages=_text_list(document.get("languages"), shown, document.line_of("languages"), "'languages'", errors),
+        languages_line=document.line_of("languages"),
     )
 
 
@@ -487,6 +535,10 @@ def _cross_check(
                 errors.add(f"unknown section '{section_id}' in 'judgements' (known: {', '.join(sorted(section_ids))})", audience.path, audience.field_lines.get("judgements"))
         for reference in audience.key_figures:
             _check_reference(reference, data, audience.path, None, errors)
+        for language in audience.languages:
+            if language not in config.languages:
+                errors.add(f"unknown language '{language}' in 'languages' (the project's: {', '.join(config.languages)})",
+                           audience.path, audience.languages_line)
 
 
 def _check_reference(reference: str, data: dict[str, Dataset], path: str, line: int | None, errors: ErrorCollector) -> None:

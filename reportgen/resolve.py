@@ -7,7 +7,8 @@ from typing import Any, Mapping
 from . import citations
 from .bibliography import short_name
 from .errors import ReportgenError
-from .model import DEFAULT_LABELS, ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
+from .locales import current
+from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
 from .numbers import pattern
 
 CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
@@ -71,7 +72,7 @@ def _figures(found: Dataset, keys: Any, where: Where) -> list[Figure]:
 
 def derived_note(config: Config) -> str:
     """Return the one wording that keys a derived or estimated figure's "*"."""
-    return "* " + {**DEFAULT_LABELS, **config.labels}["derived"]
+    return "* " + current().label("derived")
 
 
 def source_line(source_ids: list[str], config: Config, derived: bool, label: str = "Source") -> str:

@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import sandbox
 from .errors import ReportgenError
+from .locales import full_stop
 from .resources import MAX_FETCH_BYTES, confined_file, confined_folder
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "base"
@@ -115,6 +116,7 @@ def _new_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
         lstrip_blocks=True,
         bytecode_cache=_COMPILED,
     )
+    env.filters["full_stop"] = full_stop
     return env
 
 

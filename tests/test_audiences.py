@@ -34,9 +34,9 @@ def test_theme_font_and_colour_reach_the_briefing(project_copy):
     set_audience(project, "team", 'title: Team\ntheme:\n  accent: "#AA3311"\n  font: sans\n')
     html = briefing_html(make_edition(load_project(project), "team"))
     assert "--accent: #AA3311;" in html
-    assert '--body-font: "Source Sans Pro", sans-serif;' in html
+    assert '--body-font: "Source Sans 3", sans-serif;' in html
     board = briefing_html(make_edition(load_project(project), "board"))
-    assert '--body-font: "Source Serif Pro", serif;' in board
+    assert '--body-font: "Source Serif 4", serif;' in board
 
 
 def test_an_audience_can_ask_for_the_brief_layout(project_copy):

@@ -595,11 +595,11 @@ HOSTILE = [
             "content/data/events.yaml:3: error: event date '2024-02-30' is not a calendar date (day is out of range for month)"),
     # Characters every product can carry
     Hostile("emoji-in-prose", [before_prose("Up \U0001F680 ")],
-            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: no font shipped with reportgen has it"),
+            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: the fonts shipped with reportgen (Source Serif 4, Source Sans 3, Carlito) do not all have it"),
     Hostile("emoji-through-an-escape", [before_prose("{{ '\\U0001F680' }} ")],
-            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: no font shipped with reportgen has it"),
+            "content/sections/01-overview.md:12: error: character '\U0001F680' (U+1F680, ROCKET) cannot be drawn: the fonts shipped with reportgen (Source Serif 4, Source Sans 3, Carlito) do not all have it"),
     Hostile("emoji-in-data", [replace(CSV, "q2,Q2,", "q2,Q2 \u2705,")],
-            "content/data/sales.csv:3: error: character '\u2705' (U+2705, WHITE HEAVY CHECK MARK) cannot be drawn: no font shipped with reportgen has it"),
+            "content/data/sales.csv:3: error: character '\u2705' (U+2705, WHITE HEAVY CHECK MARK) cannot be drawn: the fonts shipped with reportgen (Source Serif 4, Source Sans 3, Carlito) do not all have it"),
     Hostile("lone-surrogate-escape", [replace(S1, "order: 10", 'order: 10\nsummary: "Sales \\ud83d rose"')],
             "content/sections/01-overview.md:4: error: invalid YAML: a lone surrogate U+D83D is not a character (write the character itself)"),
     # Wrong values that used to be accepted

@@ -31,7 +31,7 @@ REPO = Path(__file__).parent.parent
 AUDIENCES = ("government", "business", "academic", "executive")
 FULL = ("government", "business", "academic")  # the audiences with a contents page
 BUILT_AT = dt.datetime(2024, 9, 30, tzinfo=dt.timezone.utc)  # SOURCE_DATE_EPOCH of repo_build
-SHIPPED_FONTS = ("Source-Serif-Pro", "Source-Sans-Pro")
+SHIPPED_FONTS = ("Source-Serif-4", "Source-Sans-3")
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 

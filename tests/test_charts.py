@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from reportgen.charts import alt_text, chart_svg, suggested_height, text_width, timeline_svg
+from reportgen.fonts import font_face_rules
 from reportgen.model import ChartSpec, Event, Theme, format_number
 
 SVG = "{http://www.w3.org/2000/svg}"
-FONTS = Path(__file__).resolve().parents[1] / "reportgen" / "assets" / "fonts"
 THEME = Theme()
 
 TRADE = ChartSpec(
@@ -278,7 +278,7 @@ def test_title_and_description_are_there_for_screen_readers():
 def test_text_uses_the_document_font():
     root = parse(chart_svg(TRADE, THEME))
 
-    assert root.find(SVG + "g").get("font-family") == "Source Sans Pro, sans-serif"
+    assert root.find(SVG + "g").get("font-family") == "Source Sans 3, sans-serif"
     assert {float(t.get("font-size")) for t in root.iter(SVG + "text")} <= {7.0, 7.5, 8.0, 8.5}
 
 
@@ -446,13 +446,10 @@ def test_timelines_that_cannot_be_drawn_raise_a_clear_value_error(events, messag
 # --- rendered by WeasyPrint ------------------------------------------------------------
 
 def briefing_page(*svgs: str) -> str:
-    faces = "".join(
-        f"@font-face {{ font-family: 'Source Sans Pro'; font-weight: {weight};"
-        f" src: url('{(FONTS / f'SourceSansPro-{name}.ttf').as_uri()}'); }}"
-        for name, weight in (("Regular", 400), ("Bold", 700)))
+    faces = font_face_rules()
     figures = "".join(f"<figure>{svg}</figure>" for svg in svgs)
     return (f"<!DOCTYPE html><html lang='en'><head><style>{faces}"
-            "body { font-family: 'Source Sans Pro'; }</style></head>"
+            "body { font-family: 'Source Sans 3'; }</style></head>"
             f"<body>{figures}</body></html>")
 
 

@@ -20,12 +20,12 @@ def test_check_reports_ok_and_writes_nothing(cli, project_copy):
 def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, project_copy):
     result = cli("list", project_copy())
     assert result.code == 0
-    board = result.out.split("\nboard: ")[1].split("\nteam: ")[0]
+    board = result.out.split("\nboard (en): ")[1].split("\nteam (en): ")[0]
     assert "sales                  key_points  Sales by quarter" in board
     assert " 2. Bullets      The bottom line" in board and " 5. Section      Our recommendation" in board
     assert "  left out of the deck (2):\n    slide 'Both regions grew; the south faster' (content/sections/02-sales.md:29): trimmed for length (deck.max_slides 6)" in board
     assert "audience.css         templates/board/audience.css" in board
-    team = result.out.split("\nteam: ")[1]
+    team = result.out.split("\nteam (en): ")[1]
     assert "Two content  Each quarter beat the one before" in team
     assert "table 'Sales by quarter' (content/sections/02-sales.md:19): shows the same figures as chart 'Sales rose every quarter'" in team
     assert "audience.css" not in team
@@ -49,8 +49,8 @@ def test_html_format_writes_the_html_with_its_fonts_beside_it(cli, project_copy,
     out = tmp_path / "out"
     assert cli("build", project_copy(), "-a", "team", "-f", "html", "-o", out).code == 0
     html = (out / "team" / "quarterly-review.html").read_text()
-    assert 'src: url("assets/fonts/SourceSerifPro-Regular.ttf")' in html
-    assert (out / "team" / "assets" / "fonts" / "SourceSerifPro-Regular.ttf").is_file()
+    assert 'src: url("assets/fonts/SourceSerif4-Roman-VF.ttf")' in html
+    assert (out / "team" / "assets" / "fonts" / "SourceSerif4-Roman-VF.ttf").is_file()
     assert "Sales rose every quarter" in html
 
 

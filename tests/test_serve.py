@@ -129,7 +129,7 @@ def test_the_build_files_and_the_page_are_served(running):
     status, body, response = _get(server, state["briefing"])
     assert status == 200 and b"Quarterly review" in body
     assert response.getheader("Content-Type") == "text/html; charset=utf-8"
-    assert _get(server, "/out/live/board/assets/fonts/SourceSansPro-Regular.ttf")[0] == 200
+    assert _get(server, "/out/live/board/assets/fonts/SourceSans3-Roman-VF.ttf")[0] == 200
 
 
 def test_a_foreign_host_name_is_refused(running):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ._text import text_width
 
-FONT_FAMILY = "Source Sans Pro, sans-serif"
+FONT_FAMILY = "Source Sans 3, sans-serif"
 PT_PER_MM = 72 / 25.4
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

@@ -1,35 +1,25 @@
-"""Text measured with the shipped Source Sans Pro font: widths, wrapping and label sizes."""
+"""Text measured with the shipped Source Sans 3 font: widths, wrapping and label sizes."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..resources import FONTS
+from ..fonts import advances
+
+SANS_FILE = "SourceSans3-Roman-VF.ttf"
 
 _HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=[$€£¥]?\d)")
 LABEL_SIZES = (8, 7.5, 7, 6.5)
 
 
-@lru_cache(maxsize=None)
 def _advances(bold: bool) -> dict[str, float]:
-    # Real advance widths of the shipped font; without them wrapping would be guesswork.
-    name = "SourceSansPro-Bold.ttf" if bold else "SourceSansPro-Regular.ttf"
-    try:
-        from fontTools.ttLib import TTFont
-
-        with TTFont(FONTS / name) as font:
-            per_em = font["head"].unitsPerEm
-            metrics = font["hmtx"].metrics
-            return {chr(code): metrics[glyph][0] / per_em
-                    for code, glyph in font.getBestCmap().items()}
-    except (ImportError, OSError, KeyError):
-        return {}
+    # Real advance widths of the shipped font (at the weight drawn); without them wrapping would be guesswork.
+    return advances(SANS_FILE, 700 if bold else 400)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Return the advance width in pt of *text* set in Source Sans Pro at *size* pt."""
+    """Return the advance width in pt of *text* set in Source Sans 3 at *size* pt."""
     advances = _advances(bold)
     return size * sum(advances.get(char, 0.55) for char in text)
 

@@ -14,8 +14,10 @@ from markupsafe import Markup
 
 from ..citations import references, resolve_briefing
 from ..errors import ReportgenError
+from ..fonts import font_face_rules
 from ..front import edition_front, repeated_tables
 from ..glyphs import cannot_draw, undrawable
+from ..locales import using
 from ..xref import resolve_xrefs
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
@@ -23,16 +25,6 @@ from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 
-_FONT_FACES = (
-    ("Source Serif Pro", "SourceSerifPro-Regular.ttf", 400, "normal"),
-    ("Source Serif Pro", "SourceSerifPro-It.ttf", 400, "italic"),
-    ("Source Serif Pro", "SourceSerifPro-Semibold.ttf", 600, "normal"),
-    ("Source Serif Pro", "SourceSerifPro-Bold.ttf", 700, "normal"),
-    ("Source Sans Pro", "SourceSansPro-Regular.ttf", 400, "normal"),
-    ("Source Sans Pro", "SourceSansPro-It.ttf", 400, "italic"),
-    ("Source Sans Pro", "SourceSansPro-Semibold.ttf", 600, "normal"),
-    ("Source Sans Pro", "SourceSansPro-Bold.ttf", 700, "normal"),
-)
 # CSS page size and the page's height (the cover fills exactly one page).
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
 _PAGE_WIDTHS_MM = {"A4": 210.0, "Letter": 215.9}
@@ -54,11 +46,7 @@ def build_timestamp() -> dt.datetime:
 
 def font_faces() -> str:
     """Return the @font-face rules for the shipped open-licence fonts."""
-    rules = []
-    for family, filename, weight, style in _FONT_FACES:
-        url = (FONTS / filename).as_uri()
-        rules.append(f'@font-face {{ font-family: "{family}"; src: url("{url}"); font-weight: {weight}; font-style: {style}; }}')
-    return "\n".join(rules)
+    return font_face_rules()
 
 
 def briefing_layout(edition: Edition) -> str:
@@ -172,13 +160,18 @@ def _css_string(text: object) -> Markup:
 
 
 def briefing_html(edition: Edition, deferred: Sequence[str] = (), tight: bool = False, beside: bool = True) -> str:
-    """Render the edition's briefing to HTML through its template folders.
+    """Render the edition's briefing to HTML through its template folders, in the edition's locale.
 
     *deferred* names figures (``section:line``) to print after the paragraph that follows
     them, as the PDF's layout asks when a figure would leave a hole (see pagination.py);
     *tight* sets the text a little closer, to take a few lines back from a short last page;
     *beside* puts the sources beside the "Also covered" digest (else after it).
     """
+    with using(edition.locale):
+        return _briefing_html(edition, deferred, tight, beside)
+
+
+def _briefing_html(edition: Edition, deferred: Sequence[str], tight: bool, beside: bool) -> str:
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
     env.filters["css_string"] = _css_string

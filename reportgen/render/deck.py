@@ -22,16 +22,17 @@ from pptx.slide import SlideLayout
 from pptx.util import Emu, Pt
 
 from reportgen.errors import ReportgenError
+from reportgen.locales import using
 from reportgen.model import DeckPlan, Slide
 from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
 from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels
 from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.render.deck_language import set_text_language
 from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
                                            save_deterministic, set_core_properties)
 from reportgen.textfit import TextStyle, fit_size
 from reportgen.typography import smart_quotes
 
-CONTINUED = " (cont.)"
 SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 
 def render_deck(plan: DeckPlan) -> bytes:
@@ -40,6 +41,11 @@ def render_deck(plan: DeckPlan) -> bytes:
     Raises ReportgenError when the master cannot be read, a slide names a layout the master
     does not have, or a text cannot fit its box at the smallest allowed size.
     """
+    with using(plan.locale):
+        return _render_deck(plan)
+
+
+def _render_deck(plan: DeckPlan) -> bytes:
     prs = _open_master(plan.master)
     layouts = _layouts_by_name(prs)
     for slide in plan.slides:
@@ -57,6 +63,7 @@ def render_deck(plan: DeckPlan) -> bytes:
         with _located(page.slide):
             _build_slide(added, layouts[page.slide.layout], page, number, plan, prs)
         notes += added.has_notes_slide
+    set_text_language(prs, plan.language)
     created = parse_timestamp(plan.created)
     set_core_properties(prs, title=plan.title, author=plan.author, subject=plan.subject,
                         keywords=plan.keywords, language=plan.language, created=created)
@@ -302,7 +309,7 @@ def _add_footer(added: PptxSlide, layout: SlideLayout, source: str, number: int)
             paragraph = _slide_placeholder(added, idx).text_frame.paragraphs[0]._p
             paragraph.append(parse_xml(
                 f'<a:fld {nsdecls("a")} id="{SLIDE_NUMBER_FIELD}" type="slidenum">'
-                f'<a:rPr lang="en-GB"/><a:t>{number}</a:t></a:fld>'))
+                f'<a:rPr/><a:t>{number}</a:t></a:fld>'))
         elif kind == PP_PLACEHOLDER.FOOTER and source:
             area = deck_pages.text_area(placeholder)
             size = fit_size(source, area.w, area.h, TextStyle(9), 7, step=0.5)

@@ -16,12 +16,12 @@ from pptx.presentation import Presentation
 from pptx.slide import SlideLayout
 
 from reportgen.errors import ReportgenError
+from reportgen.locales import current
 from reportgen.model import DeckPlan, Slide, TableSpec
 from reportgen.render import deck_drawings
 from reportgen.render.deck_drawings import Para, Region, stack_height
 from reportgen.textfit import EMU_PER_INCH, TextStyle, block_height, paginate
 
-CONTINUED = " (cont.)"
 FIGURES_PER_SLIDE = 8
 EVENTS_PER_SLIDE = 8
 TABLE_SIZES = (18.0, 16.0, 14.0, 12.0)  # the largest at which the table fits one slide
@@ -172,8 +172,8 @@ def _chunks(items: Sequence, size: int) -> list[tuple]:
 def _continued(slide: Slide, parts: list[Slide], **sizes: object) -> list[Page]:
     pages = [Page(parts[0], **sizes)]
     for part in parts[1:]:
-        notes = f"Continued from the previous slide: {slide.title}." if slide.notes else ""
-        title = slide.title + CONTINUED if slide.title else ""
+        notes = current().label("continued_note").format(slide.title) if slide.notes else ""
+        title = f"{slide.title} ({current().label('continued')})" if slide.title else ""
         pages.append(Page(replace(part, title=title, text="", notes=notes), **sizes))
     return pages
 

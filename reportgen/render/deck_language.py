@@ -1,0 +1,45 @@
+"""The language of every text run in a deck: PowerPoint spell-checks, hyphenates and reads it aloud by it."""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx import Presentation
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_RUN_PROPERTIES = ("rPr", "endParaRPr", "defRPr")
+_RUN_PARENTS = ("r", "fld")
+
+
+def language_tag(language: str) -> str:
+    """Return the tag Office expects for *language*: a region added where it has none ('ru' -> 'ru-RU')."""
+    if "-" in language:
+        return language
+    from babel.core import get_global
+
+    likely = str(get_global("likely_subtags").get(language, language)).split("_")
+    region = next((part for part in likely[1:] if len(part) == 2 and part.isupper()), "")
+    return f"{language}-{region}" if region else language
+
+
+def set_text_language(prs: Presentation, language: str) -> None:
+    """Mark every run, field and paragraph end of the slides, their notes and charts as *language*."""
+    tag = language_tag(language)
+    for slide in prs.slides:
+        parts = [slide.element]
+        if slide.has_notes_slide:
+            parts.append(slide.notes_slide.element)
+        for shape in slide.shapes:
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                parts.append(shape.chart._chartSpace)
+        for element in parts:
+            _mark(element, tag)
+
+
+def _mark(element: etree._Element, tag: str) -> None:
+    for name in _RUN_PARENTS:
+        for run in element.iter(f"{{{_A}}}{name}"):
+            if run.find(f"{{{_A}}}rPr") is None:
+                run.insert(0, etree.Element(f"{{{_A}}}rPr"))
+    for name in _RUN_PROPERTIES:
+        for properties in element.iter(f"{{{_A}}}{name}"):
+            properties.set("lang", tag)

@@ -1,0 +1,317 @@
+"""Translations beside their originals: ``06-trade.ru.md``, ``trade.ru.yaml``, ``report.ru.yaml``.
+
+A file named ``NAME.LANG.EXT`` in ``content/`` is the *LANG* translation of ``NAME.EXT`` (any
+extension for data). It carries only words — titles, prose, labels, units — never numbers,
+order or selection, which stay in the original and are shared by every language.
+:func:`localize` returns the project as one language sees it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ErrorCollector, ReportgenError
+from .model import Audience, Config, Dataset, Event, Figure, Project, Section
+from .yamlfile import LineDict, check_keys, expect_mapping, parse_yaml
+
+_TRANSLATION = re.compile(r"^(?P<name>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?P<ext>md|ya?ml|csv|json)$")
+CONFIG_FIELDS = {"title", "subtitle", "organisation", "organization", "authors", "keywords", "contacts", "labels"}
+AUDIENCE_FIELDS = {"title", "purpose", "variables", "labels", "ask", "bottom_line"}
+SECTION_FIELDS = {"title", "summary", "key_points", "slide_title", "notes"}
+DATASET_FIELDS = {"title", "figures", "events"}
+FIGURE_FIELDS = {"label", "unit", "qualifier", "note"}
+EVENT_FIELDS = {"title", "text", "label"}
+
+
+def translation_of(name: str) -> tuple[str, str] | None:
+    """Return (original file name, language) when *name* is a translation ('06-trade.ru.md'), else None."""
+    match = _TRANSLATION.match(name)
+    if not match:
+        return None
+    ext = match["ext"]
+    return f"{match['name']}.{ext}", match["lang"]
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One translation file, parsed: its fields, and for a section its body."""
+
+    path: str  # as shown, e.g. content/sections/06-trade.ru.md
+    language: str
+    original: str  # the original's path without extension for data ('content/data/trade'), else its path
+    fields: LineDict = field(default_factory=LineDict)
+    body: str = ""
+    body_line: int = 1
+
+
+def load_translations(root: Path, files: list[tuple[Path, str]], languages: tuple[str, ...], errors: ErrorCollector,
+                      read: Callable[[Path], str]) -> dict[str, dict[str, Translation]]:
+    """Read the translation files among *files* ((path, shown) pairs); return language -> original -> file.
+
+    A translation into a language the project does not declare is an error naming the file.
+    """
+    from .project import split_front_matter
+
+    found: dict[str, dict[str, Translation]] = {}
+    for path, shown in files:
+        parsed = translation_of(path.name)
+        if parsed is None:
+            continue
+        original, language = parsed
+        if language not in languages:
+            errors.add(f"translation into '{language}', which is not among the project's languages "
+                       f"({', '.join(languages)}); add it to 'languages:' in content/report.yaml", shown)
+            continue
+        kind = path.parent.name
+        try:
+            text = read(path)
+            if path.suffix == ".md":
+                front, body, body_line = split_front_matter(text, shown)
+                fields = expect_mapping(parse_yaml(front, shown, first_line=2), shown, "front matter", 2)
+                allowed, what = SECTION_FIELDS, "a section's translation"
+            else:
+                fields = expect_mapping(parse_yaml(text, shown), shown, "a translation", 1)
+                body, body_line = "", 1
+                allowed, what = {"data": DATASET_FIELDS, "audiences": AUDIENCE_FIELDS}.get(kind, CONFIG_FIELDS), f"a translation of {original}"
+        except ReportgenError as error:
+            errors.extend(error)
+            continue
+        check_keys(fields, allowed, shown, errors, what)
+        key = str(path.parent / original)
+        if kind == "data":
+            key = str(path.parent / original.rsplit(".", 1)[0])
+        found.setdefault(language, {})[key] = Translation(shown, language, key, fields, body, body_line)
+    return found
+
+
+def localize(project: Project, language: str) -> Project:
+    """Return *project* as *language* reads it: every translated word in place, numbers shared.
+
+    The main language returns *project* itself. Sections without a translation keep their
+    original text and path; :func:`untranslated` names them for the editions that need them.
+    """
+    if language == project.config.language:
+        return project
+    files = project.translations.get(language, {})
+    root = project.root
+    errors = ErrorCollector()
+
+    def find(path: str) -> Translation | None:
+        return files.get(str(root / path))
+
+    config = _config(project.config, find(project.config.path), language, errors)
+    audiences = {name: _audience(audience, find(audience.path), errors) for name, audience in project.audiences.items()}
+    data = {name: _dataset(dataset, files.get(str(root / dataset.path).rsplit(".", 1)[0]), language, errors)
+            for name, dataset in project.data.items()}
+    sections = tuple(_section(section, find(section.path), errors) for section in project.sections)
+    errors.raise_if_any()
+    return dataclasses.replace(project, config=config, audiences=audiences, data=data, sections=sections)
+
+
+def untranslated(project: Project, selected: list[tuple[Section, str]], language: str) -> list[ReportgenError]:
+    """Return an error for each selected (section, depth) whose *language* translation is missing or short.
+
+    *project* is the original. A translation may leave out its body when every edition in that
+    language gets the section at summary depth, and may leave out ``::: audience`` blocks of
+    audiences that have no edition in the language; anything else missing is an error.
+    """
+    if language == project.config.language:
+        return []
+    files = project.translations.get(language, {})
+    readers = {name for name in project.audiences if language in project.languages_of(name)}
+    errors = []
+    for section, depth in selected:
+        found = files.get(str(project.root / section.path))
+        if found is None:
+            wanted = re.sub(r"\.md$", f".{language}.md", section.path)
+            errors.append(ReportgenError(f"missing translation: this edition in '{language}' needs {wanted}, "
+                                         f"the translation of {section.path}", wanted))
+            continue
+        if depth != "summary" and section.body.strip() and not found.body.strip():
+            errors.append(ReportgenError(f"the translation has no body, but an edition in '{language}' shows "
+                                         f"{section.path} at {depth} depth", found.path, found.body_line))
+        missing = _audience_blocks(section.body) & readers - _audience_blocks(found.body)
+        if missing and found.body.strip():
+            errors.append(ReportgenError(f"the translation lacks the '::: audience' block(s) for {', '.join(sorted(missing))} "
+                                         f"that {section.path} has", found.path, found.body_line))
+    return errors
+
+
+_AUDIENCE_BLOCK = re.compile(r"^:{3,}\s*audience\s+(.+)$", re.M)
+
+
+def _audience_blocks(body: str) -> set[str]:
+    """Return the audiences named by the ``::: audience`` blocks of *body* (not those after 'not')."""
+    names: set[str] = set()
+    for match in _AUDIENCE_BLOCK.finditer(body):
+        words = match.group(1).split()
+        if words and words[0] != "not":
+            names.update(words)
+    return names
+
+
+def _text(fields: LineDict, key: str, default: str, path: str, errors: ErrorCollector) -> str:
+    value = fields.get(key)
+    if value is None:
+        return default
+    if isinstance(value, (dict, list)):
+        errors.add(f"'{key}' must be text", path, fields.line_of(key))
+        return default
+    return str(value)
+
+
+def _texts(fields: LineDict, key: str, default: tuple[str, ...], path: str, errors: ErrorCollector) -> tuple[str, ...]:
+    value = fields.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
+        errors.add(f"'{key}' must be a list of text", path, fields.line_of(key))
+        return default
+    return tuple(str(item) for item in value)
+
+
+def _labels(fields: LineDict, path: str, errors: ErrorCollector) -> dict[str, str]:
+    value = fields.get("labels")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.add("'labels' must be a mapping of label names to text", path, fields.line_of("labels"))
+        return {}
+    return {str(key): str(text) for key, text in value.items()}
+
+
+def _config(config: Config, found: Translation | None, language: str, errors: ErrorCollector) -> Config:
+    """Return the config in *language*: its words translated, and *language* as the language it is in."""
+    if found is None:
+        return dataclasses.replace(config, language=language, labels={})  # the project's labels are in its main language
+    fields, path = found.fields, found.path
+    return dataclasses.replace(
+        config,
+        language=language,
+        title=_text(fields, "title", config.title, path, errors),
+        subtitle=_text(fields, "subtitle", config.subtitle, path, errors),
+        organisation=_text(fields, "organisation", _text(fields, "organization", config.organisation, path, errors), path, errors),
+        authors=_texts(fields, "authors", config.authors, path, errors),
+        keywords=_texts(fields, "keywords", config.keywords, path, errors),
+        contacts=_texts(fields, "contacts", config.contacts, path, errors),
+        labels=_labels(fields, path, errors),
+    )
+
+
+def _audience(audience: Audience, found: Translation | None, errors: ErrorCollector) -> Audience:
+    if found is None:
+        return dataclasses.replace(audience, labels={})
+    fields, path = found.fields, found.path
+    variables = dict(audience.variables)
+    extra = fields.get("variables")
+    if isinstance(extra, dict):
+        variables.update(extra)
+    elif extra is not None:
+        errors.add("'variables' must be a mapping", path, fields.line_of("variables"))
+    if fields.get("ask") is not None:
+        variables["ask"] = fields.get("ask")  # prose keeps using {{ audience.variables.ask }}, as in the original
+    return dataclasses.replace(
+        audience,
+        title=_text(fields, "title", audience.title, path, errors),
+        purpose=_text(fields, "purpose", audience.purpose, path, errors),
+        variables=variables,
+        labels=_labels(fields, path, errors),
+        ask=" ".join(_text(fields, "ask", str(variables.get("ask", audience.ask)), path, errors).split()),
+        bottom_line=_texts(fields, "bottom_line", audience.bottom_line, path, errors),
+    )
+
+
+def _section(section: Section, found: Translation | None, errors: ErrorCollector) -> Section:
+    if found is None:
+        return section
+    fields, path = found.fields, found.path
+    if not _text(fields, "title", "", path, errors).strip():
+        errors.add("a section's translation needs a 'title'", path, fields.line or 2)
+    return dataclasses.replace(
+        section,
+        path=path,
+        title=_text(fields, "title", section.title, path, errors),
+        summary=_text(fields, "summary", section.summary, path, errors),
+        key_points=_texts(fields, "key_points", section.key_points, path, errors),
+        slide_title=_text(fields, "slide_title", section.slide_title, path, errors),
+        notes=_text(fields, "notes", section.notes, path, errors),
+        body=found.body,
+        body_line=found.body_line,
+        field_lines={**{key: 2 for key in section.field_lines}, **{key: fields.line_of(key) or 2 for key in fields}},
+    )
+
+
+def _dataset(dataset: Dataset, found: Translation | None, language: str, errors: ErrorCollector) -> Dataset:
+    """Return *dataset* with its words in *language*; a figure or event left untranslated is an error."""
+    if found is None:
+        if dataset.figures or dataset.events:
+            wanted = dataset.path.rsplit(".", 1)[0] + f".{language}.yaml"
+            errors.add(f"missing translation: the '{language}' editions need {wanted}, the translation of {dataset.path}", wanted)
+        return dataset
+    fields, path = found.fields, found.path
+    figures = _mapping(fields, "figures", path, errors)
+    translated_figures = []
+    for figure in dataset.figures:
+        words = figures.get(figure.key)
+        if not isinstance(words, dict):
+            errors.add(f"no translation of figure '{figure.key}' (add it under 'figures:')", path, fields.line_of("figures") or 1)
+            continue
+        check_keys(words, FIGURE_FIELDS, path, errors, f"figure '{figure.key}'")
+        translated_figures.append(_figure(figure, words, path, errors))
+    for key in set(figures) - {figure.key for figure in dataset.figures}:
+        errors.add(f"unknown figure '{key}' in the translation (known: {', '.join(dataset.keys())})", path, _line(figures, key))
+    events = fields.get("events") or []
+    if not isinstance(events, list) or len(events) != len(dataset.events):
+        if dataset.events:
+            errors.add(f"'events' must list the {len(dataset.events)} events of {dataset.path}, in its order", path, fields.line_of("events") or 1)
+        events = [{}] * len(dataset.events)
+    translated_events = []
+    for event, words in zip(dataset.events, events):
+        if isinstance(words, LineDict):
+            check_keys(words, EVENT_FIELDS, path, errors, "an event")
+        translated_events.append(_event(event, words))
+    return dataclasses.replace(
+        dataset,
+        title=_text(fields, "title", dataset.title, path, errors),
+        figures=tuple(translated_figures) if len(translated_figures) == len(dataset.figures) else dataset.figures,
+        events=tuple(translated_events),
+    )
+
+
+def _mapping(fields: LineDict, key: str, path: str, errors: ErrorCollector) -> Mapping[str, Any]:
+    value = fields.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.add(f"'{key}' must be a mapping", path, fields.line_of(key))
+        return {}
+    return value
+
+
+def _line(mapping: Mapping[str, Any], key: str) -> int | None:
+    line_of = getattr(mapping, "line_of", None)
+    return line_of(key) if line_of else None
+
+
+def _figure(figure: Figure, words: Mapping[str, Any], path: str, errors: ErrorCollector) -> Figure:
+    if "label" not in words:
+        errors.add(f"figure '{figure.key}' needs a 'label'", path, _line(words, figure.key))
+    return dataclasses.replace(
+        figure,
+        label=str(words.get("label", figure.label)),
+        unit=str(words.get("unit", figure.unit)),
+        qualifier=str(words.get("qualifier", figure.qualifier) or ""),
+        note=str(words.get("note", figure.note) or ""),
+    )
+
+
+def _event(event: Event, words: Any) -> Event:
+    if not isinstance(words, dict):
+        return event
+    changes = {key: str(words[key]) for key in EVENT_FIELDS if key in words and hasattr(event, key)}
+    return dataclasses.replace(event, **changes)
