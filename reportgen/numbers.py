@@ -2,7 +2,8 @@
 
 A figure's number is written from a *pattern* — prefix, digits, decimals, scaling, suffix —
 that gives both the text (``'$563'``) and the Excel number format a native chart needs to show
-exactly that text (``'"$"#,##0'``). A later locale (Babel) replaces this module's rules in one place.
+exactly that text (``'"$"#,##0'``). The words, symbols and separators come from the current
+edition's locale (locales.current()): '$563 million' in English, '563 млн долл. США' in Russian.
 """
 
 from __future__ import annotations
@@ -13,20 +14,17 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .locales import current
+
 FORMAT_WORDS = ("auto", "year", "integer", "decimal:N", "percent", "currency",
                 "thousands", "millions", "billions")
 _SCALES = {"thousands": 1, "millions": 2, "billions": 3}
-_SCALE_WORDS = {1: "thousand", 2: "million", 3: "billion"}
-_SCALE_SHORT = {1: "k", 2: "m", 3: "bn"}
-_CURRENCIES = {"USD": "$", "EUR": "€", "GBP": "£"}
+_SCALE_OF_WORD = {"thousand": 1, "million": 2, "billion": 3}  # the scale word of a unit such as 'USD million'
+_CURRENCIES = ("USD", "EUR", "GBP")  # units starting with these codes are money; the locale writes them
 _PERCENT_UNITS = ("%", "percent")
 _COUNT_UNITS = ("", "count", "number")
 MINUS = "\u2212"
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,8 @@ def format_number(value: float, fmt: NumberFormat = AUTO) -> str:
     scaled = value / 1000 ** fmt.scale
     decimals = auto_decimals(scaled) if fmt.decimals is None else fmt.decimals
     text = _digits(scaled, decimals, fmt.separators)
-    return f"-{text}" if scaled < 0 and float(text.replace(",", "")) != 0 else text
+    written = current().digits(text)
+    return f"-{written}" if scaled < 0 and float(text.replace(",", "")) != 0 else written
 
 
 @dataclass(frozen=True)
@@ -113,7 +112,7 @@ class Pattern:
         scaled = value / 1000 ** self.scale
         digits = _digits(scaled, self.decimals, self.separators)
         negative = scaled < 0 and float(digits.replace(",", "")) != 0
-        return f"{self.lead}{MINUS if negative else ''}{self.prefix}{digits}{self.suffix}"
+        return f"{self.lead}{MINUS if negative else ''}{self.prefix}{current().digits(digits)}{self.suffix}"
 
     def excel(self) -> str:
         """Return the Excel number format that shows a value exactly as text() writes it."""
@@ -132,10 +131,34 @@ def _quoted(text: str) -> str:
     return f'"{text}"' if text else ""
 
 
-def _currency(unit: str) -> tuple[str, str]:
-    """Return (sign, the rest of the unit) for a currency unit such as 'USD million'."""
+def _currency(unit: str) -> tuple[str, str, str]:
+    """Return (prefix, suffix, the rest of the unit) for a currency unit such as 'USD million'.
+
+    English writes '$' before the number, Russian ' долл. США' after it (the locale's currency_USD).
+    """
     code, _, rest = unit.partition(" ")
-    return _CURRENCIES.get(code, f"{code} " if code else ""), rest.strip()
+    if not code:
+        return "", "", rest.strip()
+    prefix, suffix = current().currency(code)
+    return prefix, suffix, rest.strip()
+
+
+def _scale_word(power: int, short: bool) -> str:
+    """Return the scale word as joined to the number: ' million' or 'm' in English, ' млн' in Russian."""
+    locale = current()
+    return locale.scale(power, short=True) if short else locale.labels["number_space"] + locale.scale(power)
+
+
+def unit_caption(unit: str) -> str:
+    """Return a unit as a chart or table heading names it: 'USD million' in English, 'млн долл. США' in Russian."""
+    unit = unit.strip()
+    if unit[:3] not in _CURRENCIES:
+        return unit
+    prefix, suffix, rest = _currency(unit)
+    power = _SCALE_OF_WORD.get(rest)
+    scale = current().scale(power) if power else rest
+    caption = current().label("money_caption").format(code=unit[:3], scale=scale, prefix=prefix.strip(), suffix=suffix.strip())
+    return " ".join(caption.split())
 
 
 def pattern(value: float, unit: str, fmt: NumberFormat = AUTO, qualifier: str = "",
@@ -145,21 +168,25 @@ def pattern(value: float, unit: str, fmt: NumberFormat = AUTO, qualifier: str = 
     unit = unit.strip()
     prefix, suffix, scale = "", "", fmt.scale
     is_currency = fmt.currency or unit[:3] in _CURRENCIES
+    locale = current()
     if is_currency:
-        prefix, rest = _currency(unit)
-        if not short and not scale and rest == "million" and abs(value) >= 1000 and fmt.decimals is None:
-            scale, suffix = 1, " billion"  # $1,000 million reads as $1 billion
+        prefix, money, rest = _currency(unit if unit[:3] in _CURRENCIES else "USD")
+        power = _SCALE_OF_WORD.get(rest)
+        if not short and not scale and power == 2 and abs(value) >= 1000 and fmt.decimals is None:
+            scale, suffix = 1, _scale_word(3, False) + money  # $1,000 million reads as $1 billion
         elif scale:
-            suffix = _SCALE_SHORT[scale] if short else f" {_SCALE_WORDS[scale]}"
+            suffix = _scale_word(scale, short) + ("" if short else money)
         elif rest and not short:
-            suffix = f" {rest}"
+            suffix = (_scale_word(power, False) if power else locale.labels["number_space"] + rest) + money
+        elif not short:
+            suffix = money
     elif fmt.percent or unit in _PERCENT_UNITS:
-        suffix = "%"
+        suffix = locale.percent_suffix
     else:
         if scale:
-            suffix = _SCALE_SHORT[scale] if short else f" {_SCALE_WORDS[scale]}"
+            suffix = _scale_word(scale, short)
         if not short and unit not in _COUNT_UNITS and not fmt.year and unit != "year":
-            suffix += f" {unit}"
+            suffix += locale.labels["number_space"] + unit
     if star:
         suffix += "*"
     scaled = value / 1000 ** scale
@@ -187,36 +214,26 @@ def date_problem(text: str) -> str | None:
 
 
 def format_date(text: str) -> str:
-    """Return an ISO date ('2024-09-20', '2024-06', '1992') in words: '20 September 2024'."""
+    """Return an ISO date ('2024-09-20', '2024-06', '1992') in the edition's words: '20 September 2024',
+    '20 сентября 2024 г.'; anything else as it is."""
     if date_problem(text):
         return str(text)
-    parts = str(text).split("-")
-    try:
-        if len(parts) == 3:
-            return f"{int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-        if len(parts) == 2:
-            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return str(text)
+    return current().date(str(text))
 
 
 def short_date(date: str) -> str:
-    """Return a date as a timeline prints it: '2021-10' and '2021-10-05' as 'Oct 2021', '1992' as is."""
-    parts = str(date).strip().split("-")
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        return f"{_MONTHS[int(parts[1]) - 1][:3]} {parts[0]}"
-    return str(date).strip()
+    """Return a date as a timeline prints it: '2021-10' and '2021-10-05' as 'Oct 2021' ('окт. 2021 г.'), '1992' as is."""
+    return current().date(str(date).strip(), short=True)
 
 
 def event_date(event: object, short: bool) -> str:
     """Return an event's date as printed: 'c. 2025', '1992–1997', 'Oct 2021', or its undated label."""
     date, end = str(getattr(event, "date", "")), str(getattr(event, "end", ""))
     if not date:
-        return str(getattr(event, "label", "")) or "Undated"
+        return str(getattr(event, "label", "")) or current().label("undated")
     write = short_date if short else format_date
     text = write(date) + (f"\u2013{write(end)}" if end else "")
-    return f"c. {text}" if getattr(event, "approximate", False) else text
+    return current().label("circa").format(text) if getattr(event, "approximate", False) else text
 
 
 def year_of(date: str) -> float | None:
