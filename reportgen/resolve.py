@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from . import citations
 from .bibliography import short_name
 from .errors import ReportgenError
-from .locales import current
+from .locales import current, full_stop
 from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
 from .numbers import pattern
 
@@ -16,8 +16,7 @@ CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "ref
 TABLE_FIELDS = {"id", "data", "keys", "columns", "title", "caption", "categories", "_line"}
 KEYFIGURE_FIELDS = {"figures", "title", "_line"}
 TIMELINE_FIELDS = {"id", "data", "title", "caption", "_line"}
-_COLUMN_HEADERS = {"label": "", "value": "Value", "unit": "Unit", "year": "Year", "source": "Source", "note": "Note",
-                   "date": "Date", "title": "Milestone", "text": "Detail"}
+_COLUMNS_LABELLED = ("value", "unit", "year", "source", "note", "date", "title", "text")  # headed by label column_<name>
 
 
 class Where:
@@ -70,16 +69,23 @@ def _figures(found: Dataset, keys: Any, where: Where) -> list[Figure]:
     return figures
 
 
+def column_header(column: str) -> str:
+    """Return a table column's heading in the edition's words: 'Value', 'Значение'; an extra column capitalised."""
+    if column == "label":
+        return ""
+    return current().label(f"column_{column}") if column in _COLUMNS_LABELLED else column.capitalize()
+
+
 def derived_note(config: Config) -> str:
     """Return the one wording that keys a derived or estimated figure's "*"."""
     return "* " + current().label("derived")
 
 
-def source_line(source_ids: list[str], config: Config, derived: bool, label: str = "Source") -> str:
-    """Return 'Source: nCa, 20 September 2024' (source names, never ids) for the given source ids."""
-    line = citations.source_line(list(source_ids), config.sources, label)
+def source_line(source_ids: list[str], config: Config, derived: bool, label: str = "") -> str:
+    """Return 'Source: nCa, 20 September 2024' (source names, never ids; the label in the edition's words)."""
+    line = citations.source_line(list(source_ids), config.sources, label or current().label("source"))
     if derived:
-        line += ". " + derived_note(config)
+        line = f"{full_stop(line)} {derived_note(config)}".strip()
     return line
 
 
@@ -322,7 +328,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
             rows.append(tuple(cells))
         return TableSpec(
             title=str(options.get("title") or found.title),
-            columns=tuple(_COLUMN_HEADERS.get(c, c.capitalize()) for c in columns),
+            columns=tuple(column_header(c) for c in columns),
             rows=tuple(rows),
             numeric=tuple(False for _ in columns),
             source=source_line([e.source for e in found.events], config, False),
@@ -355,7 +361,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     notes: tuple[str, ...] = (derived_note(config),) if derived else ()
     return TableSpec(
         title=str(options.get("title") or found.title),
-        columns=tuple(_COLUMN_HEADERS.get(str(c), str(c).capitalize()) for c in columns),
+        columns=tuple(column_header(str(c)) for c in columns),
         rows=tuple(rows),
         numeric=tuple(str(c) == "value" for c in columns),
         source=source_line([f.source for f in figures], config, False),
@@ -387,7 +393,7 @@ def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, whe
             estimates = estimates or bool(cell and cell.is_derived)
             cells.append("\u2013" if cell is None else cell.chart_label + (" *" if cell.is_derived else ""))
         rows.append(tuple(cells))
-    notes = tuple(note for flag, note in ((estimates, derived_note(config)), (gaps, "\u2013 No data")) if flag)
+    notes = tuple(note for flag, note in ((estimates, derived_note(config)), (gaps, f"\u2013 {current().label('no_data')}")) if flag)
     sources = [c.source for c in columns]
     return TableSpec(
         title=str(options.get("title") or found.title),

@@ -11,19 +11,31 @@ from reportgen.locales import FORMAT_LABELS, builtin_labels, builtin_languages, 
 
 PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 README = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
-_USE = re.compile(r"""labels(?:\.get\(["'](\w+)["']|\.(\w+)|\[["'](\w+)["']\])|label\(["'](\w+)["']\)""")
+# Python reads labels["x"], labels.get("x") or label("x"); a template also labels.x.
+_USE = re.compile(r"""labels(?:\.get\(["'](\w+)["']|\[["'](\w+)["']\])|label\(["'](\w+)["']\)""")
+_USE_IN_TEMPLATES = re.compile(r"""\blabels\.(\w+)""")
+
+
+_FAMILY = re.compile(r"""label\(f["'](\w+_)\{""")  # label(f"column_{name}"): a family of labels
 
 
 def _labels_used() -> dict[str, list[str]]:
     """Return each label name the package's code and built-in templates read, with where."""
     used: dict[str, list[str]] = {}
+    families: set[str] = set()
     for path in sorted(PACKAGE.rglob("*")):
         if path.suffix not in (".py", ".j2") or "labels" in path.parts:
             continue
-        for match in _USE.finditer(path.read_text(encoding="utf-8")):
+        text = path.read_text(encoding="utf-8")
+        matches = [*_USE.finditer(text), *(_USE_IN_TEMPLATES.finditer(text) if path.suffix == ".j2" else ())]
+        for match in matches:
             name = next(group for group in match.groups() if group)
             if name not in ("get", "items", "keys", "update"):
                 used.setdefault(name, []).append(str(path.relative_to(PACKAGE)))
+        families.update(_FAMILY.findall(text))
+    for name in builtin_labels("en"):
+        if any(name.startswith(prefix) for prefix in families):
+            used.setdefault(name, []).append("a family read by name")
     return used
 
 
