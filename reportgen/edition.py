@@ -205,6 +205,10 @@ def _resolve_block(block: Block, project: Project, path: str) -> Block:
     config, data = project.config, project.data
     options = dict(block.options)
     if block.kind == "chart":
+        if not block.options.get("alt") and current().base != "en":
+            # The generated description of a chart is English; a translation says it in its own words.
+            raise where.error(f"a chart in an edition in '{current().language}' needs its own 'alt:' text "
+                              "(the description reportgen writes is English)")
         options["spec"] = resolve.chart_spec(block.options, data, config, where)
     elif block.kind == "table":
         options["spec"] = resolve.table_spec(block.options, data, config, where)

@@ -9,7 +9,7 @@ from .bibliography import short_name
 from .errors import ReportgenError
 from .locales import current, full_stop
 from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
-from .numbers import pattern
+from .numbers import pattern, unit_caption
 
 CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
                 "stack", "lines", "categories", "_line"}
@@ -174,7 +174,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         title=title,
         categories=categories,
         values=tuple(figure.value for figure in figures),
-        unit=unit,
+        unit=unit_caption(unit),
         series_name=f"{found.title or title} ({unit})",
         derived=derived,
         reference_label=f"{reference.label}: {reference.text}" if reference else "",
@@ -258,7 +258,7 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         type=entry.name,
         title=str(options.get("title") or found.title),
         categories=tuple(categories),
-        unit=unit,
+        unit=unit_caption(unit),
         source=source_line(sources, config, False),  # the chart draws its own "*" key
         derived_key=derived_note(config),
         alt=str(options.get("alt") or ""),
@@ -301,7 +301,7 @@ def _series(column: Column, cells: list[Figure | None], line: bool) -> Series:
         labels=tuple("" if c is None else c.chart_label + ("*" if c.is_derived else "") for c in cells),
         number_formats=tuple(column_format(column) if c is None else _label_format(c, c.is_derived) for c in cells),
         derived=tuple(bool(c and c.is_derived) for c in cells),
-        unit=column.unit,
+        unit=unit_caption(column.unit),
         line=line,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..locales import current
 from ..model import Event, Theme
 from ._colours import palette
 from ..numbers import short_date
@@ -111,7 +112,7 @@ def timeline_svg(events: Sequence[Event], theme: Theme, width: float = 160, heig
             canvas.add("rect", x=milestone.x, y=axis - 2.2, width=max(scale(end) - milestone.x, 1.0),
                        height=4.4, fill=colours["estimate"], class_="period")
         _draw_milestone(canvas, milestone, axis, colours)
-    description = "Timeline: " + "; ".join(
+    description = f"{current().label('timeline_alt')}: " + "; ".join(
         f"{m.heading}: {m.event.title}" for m in milestones) + "."
     return canvas.render(title, description)
 
