@@ -28,6 +28,7 @@ from pptx.util import Emu, Pt
 from reportgen.charts import KINDS, chart_alt
 from reportgen.charts._colours import series_colours
 from reportgen.errors import ReportgenError
+from reportgen.locales import current
 from reportgen.model import ChartSpec, Series, Theme, format_number
 from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb, tint
 from reportgen.render.deck_package import SUPPORT_COLOURS
@@ -306,10 +307,35 @@ def _label_points(series, data: Series, theme: Theme, position: XL_LABEL_POSITIO
     labels.font.size = Pt(LABEL_PT)
     labels.font.bold = True
     labels.font.color.rgb = rgb(colour or theme.text)
+    if not with_category and not _english_digits():
+        _label_as_text(series, data, theme, position, colour)
+        return
     for index, (value, fmt) in enumerate(zip(data.values, data.number_formats)):
         if value is None or (fmt == common and not with_category):
             continue
         _point_format(series, index, fmt, theme, position, colour, with_category)
+
+
+def _english_digits() -> bool:
+    """Whether the edition writes numbers as Excel's number formats show them here ('3,000.5')."""
+    locale = current()
+    return locale.group == "," and locale.decimal == "."
+
+
+def _label_as_text(series, data: Series, theme: Theme, position: XL_LABEL_POSITION | None, colour: str) -> None:
+    """Label each point with the briefing's own text ('237,2'): a number format would print the
+    viewer's separators (LibreOffice's '237.2'), not the edition's."""
+    for index, (value, text) in enumerate(zip(data.values, data.labels)):
+        if value is None or not text:
+            continue
+        label = series.points[index].data_label
+        label.has_text_frame = True
+        label.text_frame.text = text
+        font = label.text_frame.paragraphs[0].runs[0].font
+        font.size, font.bold = Pt(LABEL_PT), True
+        font.color.rgb = rgb(colour or theme.text)
+        if position is not None:
+            label.position = position
 
 
 def _point_format(series, index: int, fmt: str, theme: Theme, position: XL_LABEL_POSITION | None,
