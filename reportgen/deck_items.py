@@ -175,7 +175,7 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         elif block.kind == "keyfigures":
             figures = options.get("figures_resolved", ())
             refs = [str(ref) for ref in options.get("figures", [])]
-            items.append({**base, "kind": "keyfigures", "title": str(options.get("title") or f"{section.title} in figures"),
+            items.append({**base, "kind": "keyfigures", "title": str(options.get("title") or edition.labels["in_figures"].format(section.title)),
                           "figures": refs, "source": figures_source(edition, figures),
                           "notes": _notes(section.summary, "; ".join(f"{edition.figure_caption(f)}: {f.text}" for f in figures)),
                           "figure_set": frozenset(refs)})
@@ -219,7 +219,7 @@ def _picture(base: dict[str, Any], picture: Picture, title: str, section: Sectio
     caption = picture.caption
     return {**base, "kind": "picture", "title": title or caption or section.title, "src": picture.src,
             "alt": picture.alt or caption, "caption": caption if caption != (title or caption) else "",
-            "notes": _notes(section.summary, f"Picture: {picture.alt or caption}"),
+            "notes": _notes(section.summary, edition.labels["picture_note"].format(picture.alt or caption)),
             "source": section_source(edition, section)}
 
 

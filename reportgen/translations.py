@@ -20,7 +20,8 @@ from .model import Audience, Config, Dataset, Event, Figure, Project, Section
 from .yamlfile import LineDict, check_keys, expect_mapping, parse_yaml
 
 _TRANSLATION = re.compile(r"^(?P<name>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?P<ext>md|ya?ml|csv|json)$")
-CONFIG_FIELDS = {"title", "subtitle", "organisation", "organization", "authors", "keywords", "contacts", "labels"}
+CONFIG_FIELDS = {"title", "subtitle", "organisation", "organization", "authors", "keywords", "contacts", "labels", "sources"}
+SOURCE_FIELDS = {"note"}  # a source's title and publisher are cited as published
 AUDIENCE_FIELDS = {"title", "purpose", "variables", "labels", "ask", "bottom_line"}
 SECTION_FIELDS = {"title", "summary", "key_points", "slide_title", "notes"}
 DATASET_FIELDS = {"title", "figures", "events"}
@@ -200,7 +201,25 @@ def _config(config: Config, found: Translation | None, language: str, errors: Er
         keywords=_texts(fields, "keywords", config.keywords, path, errors),
         contacts=_texts(fields, "contacts", config.contacts, path, errors),
         labels=_labels(fields, path, errors),
+        sources=_sources(config, fields, path, errors),
     )
+
+
+def _sources(config: Config, fields: LineDict, path: str, errors: ErrorCollector) -> tuple:
+    """Return the config's sources with the translation's notes on them (titles stay as published)."""
+    notes = _mapping(fields, "sources", path, errors)
+    known = {source.id for source in config.sources}
+    for source_id in set(notes) - known:
+        errors.add(f"unknown source '{source_id}' (known: {', '.join(sorted(known))})", path, _line(notes, source_id))
+    translated = []
+    for source in config.sources:
+        words = notes.get(source.id)
+        if isinstance(words, LineDict):
+            check_keys(words, SOURCE_FIELDS, path, errors, f"source '{source.id}'")
+        if isinstance(words, dict) and words.get("note") is not None:
+            source = dataclasses.replace(source, note=" ".join(str(words["note"]).split()))
+        translated.append(source)
+    return tuple(translated)
 
 
 def _audience(audience: Audience, found: Translation | None, errors: ErrorCollector) -> Audience:

@@ -33,7 +33,8 @@ _TEXT_COLUMN_MM = 118.0
 _SIDE_GAP_MM = 6.0  # between the text and a side note
 _CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fit it
 _TIMELINE_SIZE_MM = (160.0, 46.0)
-_FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d[\d,.]*%?)\s*(.*)$", re.S)
+# The number of a key figure, its grouping spaces ('3 000') and percent sign ('28 %') included.
+_FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d(?:[\d,.]|[\u00a0\u202f](?=\d))*(?:\u00a0?%)?)\s*(.*)$", re.S)
 
 
 def build_timestamp() -> dt.datetime:

@@ -1,4 +1,4 @@
-"""The language of every text run in a deck: PowerPoint spell-checks, hyphenates and reads it aloud by it."""
+"""The language of every text run in a deck (PowerPoint spell-checks and reads it aloud by it), and its spaces."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def language_tag(language: str) -> str:
 
 
 def set_text_language(prs: Presentation, language: str) -> None:
-    """Mark every run, field and paragraph end of the slides, their notes and charts as *language*."""
+    """Mark every run, field and paragraph end of the slides, their notes and charts as *language*;
+    make no-break spaces plain ones (see _mark)."""
     tag = language_tag(language)
     for slide in prs.slides:
         parts = [slide.element]
@@ -36,6 +37,12 @@ def set_text_language(prs: Presentation, language: str) -> None:
 
 
 def _mark(element: etree._Element, tag: str) -> None:
+    # Text was measured with every space a break opportunity, no-break spaces too (Russian
+    # writes '3 000' and '563 млн' with them); PowerPoint and LibreOffice would not break there
+    # and split a word instead, so on a slide they become plain spaces.
+    for text in element.iter(f"{{{_A}}}t"):
+        if text.text and ("\u00a0" in text.text or "\u202f" in text.text):
+            text.text = text.text.replace("\u00a0", " ").replace("\u202f", " ")
     for name in _RUN_PARENTS:
         for run in element.iter(f"{{{_A}}}{name}"):
             if run.find(f"{{{_A}}}rPr") is None:
