@@ -143,7 +143,7 @@ def untranslated(project: Project, selected: list[tuple[Section, str]], language
     return errors
 
 
-_AUDIENCE_BLOCK = re.compile(r"^:{3,}\s*audience\s+(.+)$", re.M)
+_AUDIENCE_BLOCK = re.compile(r"^:{3,}\s*audience\s+(.+)$", re.MULTILINE)
 
 
 def _audience_blocks(body: str) -> set[str]:

@@ -8,7 +8,13 @@ import subprocess
 import pytest
 
 from reportgen.fonts import ALL_FACES, BRIEFING_FACES, font_face_rules
-from reportgen.glyphs import COVERAGE, coverage_text, drawable, measured_coverage, undrawable
+from reportgen.glyphs import (
+    COVERAGE,
+    coverage_text,
+    drawable,
+    measured_coverage,
+    undrawable,
+)
 
 CYRILLIC = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"

@@ -116,8 +116,8 @@ def test_a_missing_translation_of_a_selected_section_names_the_file(cli, project
     project = project_copy("bilingual")
     (project / "content" / "sections" / "02-sales.ru.md").unlink()
     result = cli("check", project)
-    assert (result.code, result.err) == (1, "content/sections/02-sales.ru.md: error: missing translation: this edition in 'ru' "
-                                            "needs content/sections/02-sales.ru.md, the translation of content/sections/02-sales.md\n")
+    assert (result.code, result.err) == (1, ("content/sections/02-sales.ru.md: error: missing translation: this edition in 'ru' "
+                                            "needs content/sections/02-sales.ru.md, the translation of content/sections/02-sales.md\n"))
 
 
 def test_a_figure_left_untranslated_is_an_error(cli, project_copy):
@@ -154,8 +154,8 @@ def test_an_audience_cannot_ask_for_a_language_the_project_lacks(cli, project_co
     team = project / "content" / "audiences" / "team.yaml"
     team.write_text(team.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, kk]"), encoding="utf-8")
     result = cli("check", project)
-    assert (result.code, result.err) == (1, "content/audiences/team.yaml:3: error: unknown language 'kk' in 'languages' "
-                                            "(the project's: en, ru)\n")
+    assert (result.code, result.err) == (1, ("content/audiences/team.yaml:3: error: unknown language 'kk' in 'languages' "
+                                            "(the project's: en, ru)\n"))
 
 
 def test_a_translation_without_body_serves_only_summary_depth(cli, project_copy):

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.locales import FORMAT_LABELS, builtin_labels, builtin_languages, make_locale
+from reportgen.locales import (
+    FORMAT_LABELS,
+    builtin_labels,
+    builtin_languages,
+    make_locale,
+)
 
 PACKAGE = Path(__file__).resolve().parents[1] / "reportgen"
 README = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
