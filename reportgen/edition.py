@@ -9,8 +9,8 @@ from typing import Any, Mapping
 from . import resolve
 from .citations import check_citations
 from .errors import ErrorCollector, ReportgenError
-from .front import MAX_FIGURES, cover_references, edition_front, summary_references
 from .locales import Locale, current, make_locale, using
+from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
 from .model import Audience, Block, Edition, Figure, Project, Section, SectionRule
 from .templates import render_string, template_dirs
 from .front import MAX_FIGURES, cover_references, edition_front, summary_references
