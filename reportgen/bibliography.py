@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import ReportgenError
+from .locales import current
 from .model import Source, format_date
 from .resources import ASSETS, MAX_TEXT_BYTES, confined_file
 from .yamlfile import read_text
@@ -296,7 +297,7 @@ class Citer:
         # punctuation-in-quote, which citeproc-py does not apply).
         if self.english:
             text = re.sub(r"”([.,])", r"\1”", text)
-        return text.replace("..", ".")
+        return current().day_months(text.replace("..", "."))
 
 
 _RENDERED: dict[Any, str] = {}  # formatted citations, per style, sources and position

@@ -76,6 +76,18 @@ class Locale:
             pattern = self.labels["date_month_short" if short else "date_month"]
         return format_date(value, pattern, locale=self.babel)
 
+    def day_months(self, text: str) -> str:
+        """Return *text* with a month after a day number in the form a date needs: '20 сентябрь'
+        (the nominative a CSL locale gives) becomes '20 сентября'; English is unchanged."""
+        from babel.dates import get_month_names
+
+        alone = get_month_names("wide", context="stand-alone", locale=self.babel)
+        dated = get_month_names("wide", context="format", locale=self.babel)
+        for number, name in alone.items():
+            if name != dated[number]:
+                text = re.sub(rf"(\d{{1,2}}) {name}\b", rf"\1 {dated[number]}", text)
+        return text
+
     # --- numbers ------------------------------------------------------------------------
 
     @property

@@ -107,3 +107,9 @@ def test_full_stop_does_not_double_an_abbreviations_point():
     assert full_stop("15 January 2026") == "15 January 2026."
     assert full_stop("") == ""
     assert isinstance(full_stop(Markup("<b>x</b>")), Markup) and full_stop(Markup("<b>x</b>")) == "<b>x</b>."
+
+
+def test_a_month_after_a_day_takes_the_genitive():
+    assert make_locale("ru").day_months("nCa, 20 сентябрь 2024 г., п. 14") == "nCa, 20 сентября 2024 г., п. 14"
+    assert make_locale("ru").day_months("июнь 2024 г.") == "июнь 2024 г."
+    assert make_locale("en").day_months("20 September 2024") == "20 September 2024"
