@@ -34,6 +34,12 @@ class Source:
     path: str = field(default="", compare=False)  # where it is defined, for error messages
     line: int | None = field(default=None, compare=False)
 
+    @property
+    def citation(self) -> str:
+        """Return the source as one plain line (publisher, title, date), for templates that
+        list sources themselves; the formatted bibliography is ``references``."""
+        return ", ".join(p for p in (self.publisher, f"“{self.title}”", format_date(self.date)) if p)
+
 
 @dataclass(frozen=True)
 class Figure:
