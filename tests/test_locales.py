@@ -21,7 +21,7 @@ _USE = re.compile(r"""labels(?:\.get\(["'](\w+)["']|\[["'](\w+)["']\])|label\(["
 _USE_IN_TEMPLATES = re.compile(r"""\blabels\.(\w+)""")
 
 
-_FAMILY = re.compile(r"""label\(f["'](\w+_)\{""")  # label(f"column_{name}"): a family of labels
+_FAMILY = re.compile(r"""(?:label\(|labels\[)f["'](\w+_)\{""")  # label(f"column_{name}"): a family of labels
 
 
 def _labels_used() -> dict[str, list[str]]:
