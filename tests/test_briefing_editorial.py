@@ -193,7 +193,7 @@ def test_default_judgements_are_the_sections_given_in_full_then_as_key_points(pr
 
 def test_the_cover_figures_default_to_the_figures_the_judgements_state(project):
     edition = make_edition(project, "government")  # sets no key_figures of its own
-    assert [figure.key for figure in edition.key_figures] == ["documents", "resolutions", "y2023", "growth_2023"]
+    assert [figure.key for figure in edition.key_figures] == ["documents", "y2023", "growth_2023", "target"]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
