@@ -15,7 +15,7 @@ from .model import Audience, Block, Edition, Figure, Project, Section, SectionRu
 from .templates import render_string, template_dirs
 from .front import MAX_FIGURES, cover_references, edition_front, summary_references
 from .translations import localize, untranslated
-from .typography import prose_data
+from .typography import prose_data, spell_out_below
 from .xref import ref_function
 
 _FIGURE_REF = re.compile(r"\bdata\.(\w+)\.(\w+)")
@@ -77,9 +77,7 @@ def check_unselected(project: Project) -> list[Section]:
 
 def content_context(project: Project, audience: Audience) -> dict[str, Any]:
     """Return the names prose can use: data (small counts in words, as house style writes them), report, audience."""
-    # Small counts are spelled out in English words only: other languages print digits
-    # (a Russian numeral agrees with its noun in gender and case, which no rule here knows).
-    below = project.config.spell_out_below if current().base == "en" else 0
+    below = spell_out_below(project.config.spell_out_below, current().base)
     return {"data": prose_data(project.data, below), "report": project.config, "audience": audience}
 
 

@@ -16,6 +16,7 @@ from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_dat
 from .locales import using
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
+from .typography import prose_data, spell_out_below
 from .xref import plain_xrefs
 from .yamlfile import LineDict, parse_yaml
 
@@ -77,7 +78,9 @@ def bottom_line(edition: Edition) -> list[str]:
     """Return the deck's takeaways: the audience's ``bottom_line``, else its sections' summaries."""
     audience = edition.audience
     if audience.bottom_line:
-        context = {"data": dict(edition.data), "report": edition.config, "audience": audience}
+        # Takeaways are prose: small counts in words ("six UN resolutions"), as in the sections.
+        below = spell_out_below(edition.config.spell_out_below, edition.locale.base)
+        context = {"data": prose_data(edition.data, below), "report": edition.config, "audience": audience}
         return [" ".join(render_string(text, context, audience.path, audience.bottom_line_line or 1).split())
                 for text in audience.bottom_line]
     main = [s for s in edition.sections if s.depth != "summary"] or list(edition.sections)

@@ -68,6 +68,15 @@ class ProseFigure(Figure):
         return self.text
 
 
+def spell_out_below(configured: int, language_base: str) -> int:
+    """Return the house style's limit for counts in words in *language_base* (0: digits).
+
+    Small counts are spelled out in English words only: other languages print digits
+    (a Russian numeral agrees with its noun in gender and case, which no rule here knows).
+    """
+    return configured if language_base == "en" else 0
+
+
 def prose_data(data: Mapping[str, Dataset], below: int) -> dict[str, Dataset]:
     """Return *data* as prose sees it: small whole counts in words (none when *below* is 0)."""
     if below <= 0:

@@ -21,6 +21,7 @@ from reportgen.build import build
 from reportgen.edition import make_edition
 from reportgen.front import edition_front
 from reportgen.model import Audience, audience_ask
+from reportgen.plan import bottom_line
 from reportgen.project import load_project
 from reportgen.render.briefing import briefing_html, figure_parts
 from reportgen.typography import number_words, prose_data
@@ -192,7 +193,7 @@ def test_default_judgements_are_the_sections_given_in_full_then_as_key_points(pr
 
 def test_the_cover_figures_default_to_the_figures_the_judgements_state(project):
     edition = make_edition(project, "government")  # sets no key_figures of its own
-    assert [figure.key for figure in edition.key_figures] == ["documents", "resolutions", "y2023", "growth_2023"]
+    assert [figure.key for figure in edition.key_figures] == ["documents", "y2023", "growth_2023", "target"]
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -229,6 +230,14 @@ def test_prose_writes_small_counts_in_words_and_keeps_numerals_for_money_and_sha
     assert [number_words(n) for n in (0, 9, 13, 40, 42)] == ["zero", "nine", "thirteen", "forty", "forty-two"]
     politics = next(s for s in make_edition(project, "government").sections if s.id == "politics")
     assert "Kazakhstan backed six Turkmen-initiated UN resolutions" in politics.key_points
+
+
+
+def test_the_decks_bottom_line_writes_small_counts_in_words_as_the_prose_does(project):
+    government = " ".join(bottom_line(make_edition(project, "government")))
+    assert "Kazakhstan supported six UN resolutions" in government and " 6 " not in government
+    assert any(line.startswith("Six Turkmen national cultural centres") for line in bottom_line(make_edition(project, "academic")))
+    assert "up 28%" in " ".join(bottom_line(make_edition(project, "executive")))  # shares keep their numerals
 
 
 def test_house_style_can_keep_numerals(project_copy, tmp_path):

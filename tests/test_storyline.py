@@ -18,6 +18,7 @@ from reportgen.cli import main
 from reportgen.edition import make_edition
 from reportgen.plan import deck_plan
 from reportgen.project import load_project
+from reportgen.typography import number_words
 from conftest import REPO
 from test_deck import _insets, _measured_height
 
@@ -77,8 +78,9 @@ def test_each_deck_tells_the_storyline_title_bottom_line_body_ask_sources(repo_b
     assert titles[1] == "The bottom line"
     takeaways = [p.text for p in slides[1].placeholders[1].text_frame.paragraphs]
     assert 3 <= len(takeaways) <= 5
+    counts = "|".join(number_words(n) for n in range(10))  # house style writes small counts in words
     for takeaway in takeaways:  # full sentences, each carrying its figure
-        assert takeaway.endswith(".") and re.search(r"\d", takeaway), takeaway
+        assert takeaway.endswith(".") and re.search(rf"\d|\b({counts})\b", takeaway, re.I), takeaway
     assert ask, f"{audience} has no ask"
     assert titles[-2] == "Our recommendation" and layouts[-2] == "Section"
     assert " ".join(slides[-2].placeholders[1].text_frame.text.split()) == ask
