@@ -264,7 +264,7 @@ def test_contents_entries_are_links_to_their_headings(pdfs, project, audience):
     edition = make_edition(project, audience)
     ids = [section.id for section in chapters(edition)] + ["also", "sources"]
     linked = {str(annotation.get_object()["/Dest"]) for annotation in reader.pages[index]["/Annots"]
-              if annotation.get_object().get("/Subtype") == "/Link"}
+              if annotation.get_object().get("/Subtype") == "/Link" and "/Dest" in annotation.get_object()}
     assert set(ids) <= linked  # and the key judgements' page references
     destinations = reader.named_destinations
     for target, (_, title, printed) in zip(ids, entries):
@@ -294,9 +294,9 @@ def test_the_cover_shows_title_audience_date_organisation_and_key_figures(pdfs, 
                  "30 September 2024", project.config.organisation.upper()):
         assert text in cover
     expected = {  # business and the executive name theirs; the others come from their key judgements
-        "government": ["about 80 documents", "6 resolutions", "$563 million", "28%"],
+        "government": ["about 80 documents", "$563 million", "28%", "$1 billion"],
         "business": ["$563 million", "$237.2 million", "$1 billion", "1.3 million tonnes"],
-        "academic": ["about 80 documents", "6 resolutions", "6 centres", "over 3,000 students"],
+        "academic": ["about 80 documents", "6 centres", "over 3,000 students", "$563 million"],
         "executive": ["$563 million", "$1 billion", "1.3 million tonnes", "about 80 documents"],
     }
     assert [figure.text for figure in edition.key_figures] == expected[audience]
