@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from pathlib import Path
-from typing import IO, Sequence
+from typing import IO, Any, Sequence
 
 from .errors import ExitStatus, ProjectErrors, ReportgenError
 
 FORMAT_CHOICES = ("pdf", "pptx", "html")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """argparse, writing usage, help, version and usage errors to the streams main() is given."""
+
+    def __init__(self, *args: Any, streams: tuple[IO[str], IO[str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.streams = streams or (sys.stdout, sys.stderr)
+
+    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+        if message:
+            stdout, stderr = self.streams
+            (stdout if file is sys.stdout else stderr).write(message)
+
+
+def _parser(stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> argparse.ArgumentParser:
+    streams = (stdout or sys.stdout, stderr or sys.stderr)
+    parser = _Parser(
         prog="reportgen",
         description="Build PDF briefings and PowerPoint decks for every audience from one source.",
+        streams=streams,
     )
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=functools.partial(_Parser, streams=streams))
 
     build = commands.add_parser("build", help="build every audience's briefing and deck")
     build.add_argument("projects", nargs="*", default=["."], metavar="PROJECT_DIR", help="project folders (default: .); several build in one run")
@@ -76,9 +92,9 @@ def main(argv: Sequence[str] | None = None, stdout: IO[str] | None = None, stder
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+        args = _parser(stdout, stderr).parse_args(argv)
+    except SystemExit as exit_:  # --help and --version (0) or a usage error (argparse's 2)
+        return ExitStatus.USAGE if exit_.code else ExitStatus.OK
     try:
         return _run(args, stdout, stderr)
     except ReportgenError as error:

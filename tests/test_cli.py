@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from reportgen.errors import ExitStatus
 from reportgen.scaffold import FILES
 
 
@@ -73,9 +74,27 @@ def test_unknown_audience_is_a_project_error(cli, project_copy):
     assert result.err == "error: unknown audience 'press' (known: board, team)\n"
 
 
-def test_wrong_usage_exits_2(cli):
+def test_wrong_usage_exits_2_through_the_given_stderr(cli, capsys):
     result = cli("build", "-f", "docx")
-    assert result.code == 2
+    assert result.code == ExitStatus.USAGE == 2
+    assert result.err.startswith("usage: reportgen build ")
+    assert result.err.endswith("reportgen build: error: argument -f/--format: invalid choice: 'docx' (choose from 'pdf', 'pptx', 'html')\n")
+    assert result.out == ""
+    assert capsys.readouterr() == ("", "")  # nothing bypassed the injected streams
+
+
+def test_a_missing_command_and_a_bad_number_are_usage_errors(cli, capsys):
+    assert cli().code == 2 and "error: the following arguments are required: COMMAND" in cli().err
+    result = cli("build", "-j", "0")
+    assert result.code == 2 and result.err.endswith("error: argument -j/--jobs: must be at least 1\n")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_help_and_version_go_to_the_given_stdout(cli, capsys):
+    assert cli("--version").out.startswith("reportgen ")
+    helped = cli("build", "--help")
+    assert helped.code == 0 and helped.out.startswith("usage: reportgen build ") and helped.err == ""
+    assert capsys.readouterr() == ("", "")
 
 
 def test_new_scaffolds_a_project_that_checks(cli, tmp_path):
