@@ -85,7 +85,7 @@ def on_cluster(client, command: list[str]) -> Run:  # type: ignore[no-untyped-de
 def transfer(projects: list[Path]) -> dict[str, float]:
     """Return the bytes a cluster build sends: pickled parcels per job, distinct input files."""
     sys.path.insert(0, str(REPO))
-    from reportgen.build import plan_jobs
+    from reportgen.build import gather_jobs
     from reportgen.incremental import Sources
     from reportgen.parcel import pack
     from reportgen.project import load_project
@@ -95,7 +95,7 @@ def transfer(projects: list[Path]) -> dict[str, float]:
     for folder in projects:
         project = load_project(folder)
         sources = Sources(project.root)
-        for job in plan_jobs(project, project.audience_names(), ["pdf", "pptx"]):
+        for job in gather_jobs(project, project.audience_names(), ["pdf", "pptx"]):
             parcel, carried = pack(job, sources)
             parcels.append(len(pickle.dumps(parcel)))
             files.update({digest: path.stat().st_size for digest, path in carried.items()})

@@ -1,7 +1,7 @@
-"""One build of one project or several: keep, plan, render on an executor, write each project.
+"""One build of one project or several: keep, gather, render on an executor, write each project.
 
 Every project is loaded and its unchanged outputs kept first (build.py's source keys); the
-projects with work left are planned together; all their jobs go to one executor (local
+projects with work left are gathered together; all their jobs go to one executor (local
 processes or a Dask cluster, executors.py); each project is written as soon as its last job is
 in, into its own folder, as it would be alone. A project that fails writes nothing and does not
 stop the others.
@@ -32,13 +32,14 @@ from .build import (
     _write_all,
     check_out_dir,
     output_lock,
-    plan_jobs,
+    gather_jobs,
     remove_stale_temporaries,
 )
 from .errors import ErrorCollector, ProjectErrors, ReportgenError
-from .executors import Task, executor_for, import_renderers, in_parallel, local_workers
+from .executors import Task, executor_for, in_parallel, local_workers
 from .incremental import Sources
 from .model import Project
+from .products import preload, preloads
 from .project import load_project
 
 
@@ -70,11 +71,11 @@ def build_projects(
     scheduler: str | None = None,
     languages: Iterable[str] | None = None,
 ) -> BatchResult:
-    """Build several projects in one run: one plan of all their jobs, one set of workers.
+    """Build several projects in one run: the jobs of all of them, one set of workers.
 
     Each project builds into its own folder as it would alone: PROJECT_DIR/build, *out_dir*
     for a single project, or OUT_DIR/<project folder's name> for several. A project that fails
-    (to load, plan, render or write) keeps its previous outputs and does not stop the others;
+    (to load, gather, render or write) keeps its previous outputs and does not stop the others;
     its error is in its result, with paths that name the project when there are several.
     """
     started = time.perf_counter()
@@ -87,7 +88,7 @@ def build_projects(
         for folder, out in folders:
             builds.append(_ProjectBuild.start(folder, out, names, chosen, formats, force, progress))
         executor = executor_for(jobs, scheduler)
-        _plan_stale(builds, formats, jobs, executor.renders_here)
+        _gather_stale(builds, formats, jobs, executor.renders_here)
         tasks = [Task(job, index, item.sources) for index, item in enumerate(builds) for job in item.todo(progress) if item.sources]
         for item in builds:
             item.finish_if_done()
@@ -115,33 +116,33 @@ def _project_folders(project_dirs: Sequence[str | Path], out_dir: str | Path | N
     return [(folder, Path(out_dir) / name) for name, folder in named.items()]
 
 
-def _plan_stale(builds: list[_ProjectBuild], formats: list[str], jobs: int | None, renders_here: bool) -> None:
-    """Plan every project's audiences that cannot be kept, in forked processes when it pays.
+def _gather_stale(builds: list[_ProjectBuild], formats: list[str], jobs: int | None, renders_here: bool) -> None:
+    """Gather the jobs of every project's editions that cannot be kept, in forked processes when it pays.
 
-    When the jobs render here, this process imports the renderers while the children plan:
+    When the jobs render here, this process imports the renderers while the children gather:
     render workers forked afterwards start with them loaded, and both cores are busy from
     the start.
     """
     stale = [item for item in builds if not item.errors.errors and item.stale]
     if not stale:
         return
-    preload = renders_here and bool({"pdf", "pptx"} & set(formats))
+    warm = renders_here and bool(preloads(formats))
     workers = local_workers(jobs)
     calls = [(item.project, item.stale, formats) for item in stale if item.project is not None]  # all loaded
-    if workers > 1 and (len(stale) > 1 or (preload and sum(item.missing for item in stale) > 1)):
-        planned = in_parallel(plan_jobs, calls, workers, (lambda: import_renderers(set(formats))) if preload else None)
+    if workers > 1 and (len(stale) > 1 or (warm and sum(item.missing for item in stale) > 1)):
+        gathered = in_parallel(gather_jobs, calls, workers, (lambda: preload(formats)) if warm else None)
     else:
-        planned = [_planned(*call) for call in calls]
-    for item, jobs_or_error in zip(stale, planned):
+        gathered = [_gathered(*call) for call in calls]
+    for item, jobs_or_error in zip(stale, gathered):
         if isinstance(jobs_or_error, ReportgenError):
             item.fail(jobs_or_error)
         else:
-            item.planned = jobs_or_error
+            item.gathered = jobs_or_error
 
 
-def _planned(project: Project, names: list[tuple[str, str]], formats: list[str]) -> list[Job] | ReportgenError:
+def _gathered(project: Project, names: list[tuple[str, str]], formats: list[str]) -> list[Job] | ReportgenError:
     try:
-        return plan_jobs(project, names, formats)
+        return gather_jobs(project, names, formats)
     except ReportgenError as error:
         return error
 
@@ -159,8 +160,8 @@ class _ProjectBuild:
     previous: dict[str, dict] = field(default_factory=dict)
     wanted: list[tuple[str, str, str, str]] = field(default_factory=list)  # (audience, language, format, path)
     results: dict[str, tuple[bytes | None, Output]] = field(default_factory=dict)
-    stale: list[tuple[str, str]] = field(default_factory=list)  # editions (audience, language) to plan again
-    planned: list[Job] = field(default_factory=list)
+    stale: list[tuple[str, str]] = field(default_factory=list)  # editions (audience, language) to gather again
+    gathered: list[Job] = field(default_factory=list)
     waiting: int = 0  # jobs still rendering
     errors: ErrorCollector = field(default_factory=ErrorCollector)
     finished: bool = False
@@ -171,7 +172,7 @@ class _ProjectBuild:
     @classmethod
     def start(cls, folder: Path, out: Path | None, audiences: list[str] | None, languages: list[str] | None,
               formats: list[str], force: bool, progress: Progress | None) -> _ProjectBuild:
-        """Load the project and keep the outputs whose source files are unchanged, unplanned."""
+        """Load the project and keep the outputs whose source files are unchanged, ungathered."""
         item = cls(folder, out if out is not None else folder / "build", formats, force)
         progress = item.reporting(progress)
         try:
@@ -207,13 +208,13 @@ class _ProjectBuild:
         return sum(1 for _name, _lang, _fmt, path in self.wanted if path not in self.results)
 
     def todo(self, progress: Progress | None) -> list[Job]:
-        """Return the planned jobs to render: those whose input key is new or whose file changed."""
+        """Return the gathered jobs to render: those whose input key is new or whose file changed."""
         progress = self.reporting(progress)
         if self.errors.errors:
             return []
         assert self.sources is not None
         todo = []
-        for job in self.planned:
+        for job in self.gathered:
             if job.path in self.results:
                 continue
             depends = self.sources.depends(job.audience, job.depends)
@@ -275,7 +276,7 @@ class _ProjectBuild:
         outputs = [dataclasses.replace(self.results[path][1], out_dir=self.out) for _name, _lang, _fmt, path in self.wanted]
         assert self.project is not None
         omitted = {edition_name(self.project, job.audience, job.language): omission_summary(job.plan)
-                   for job in self.planned if job.plan is not None and job.plan.omitted}
+                   for job in self.gathered if job.plan is not None and job.plan.omitted}
         return BuildResult(outputs, self.out, self.seconds, omitted, self.folder)
 
 

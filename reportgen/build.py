@@ -1,6 +1,8 @@
-"""One project's outputs: plan its edition (audience × language) × format jobs, render a job, write atomically, keep a manifest.
+"""One project's outputs: gather its edition (audience × language) × format jobs, render a job, write atomically, keep a manifest.
 
-`build()` runs the pipeline of batch.py (which builds one project or several) for one project.
+`build()` runs the pipeline of batch.py (which builds one project or several) for one project:
+gather (gather_jobs: each edition's briefing HTML and deck plan) → render (render_job, by the
+job's product in products.py) → write (_write_all: every file and the manifest, atomically).
 """
 
 from __future__ import annotations
@@ -8,13 +10,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import io
 import json
 import os
 import re
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -23,11 +23,10 @@ from . import __version__
 from .errors import ErrorCollector, ReportgenError
 from .incremental import file_digest, input_key, referenced_files
 from .model import DeckPlan, Edition, Project
+from .products import BRIEFING, DECK, DEFAULT_FORMATS, PRODUCTS, made_from, manifest_count
 from .project import load_project
 from .resources import FONTS
 
-FORMATS = ("pdf", "pptx", "html")
-DEFAULT_FORMATS = ("pdf", "pptx")
 MANIFEST = "manifest.json"
 
 
@@ -69,10 +68,9 @@ class Output:
     def manifest_entry(self) -> dict:
         entry: dict = {"audience": self.audience, "language": self.language, "format": self.format, "path": self.path,
                        "sha256": self.sha256, "bytes": self.bytes}
-        if self.format == "pdf":
-            entry["pages"] = self.count
-        elif self.format == "pptx":
-            entry["slides"] = self.count
+        counts = PRODUCTS[self.format].counts
+        if counts:
+            entry[counts] = self.count
         entry["input_hash"] = self.key
         entry["source_hash"] = self.source
         if self.depends:
@@ -95,9 +93,10 @@ class BuildResult:
 Progress = Callable[[Output], None]
 
 
-def plan_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], formats: Iterable[str]) -> list[Job]:
+def gather_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], formats: Iterable[str]) -> list[Job]:
     """Validate each edition — an audience (in the main language) or an (audience, language) pair —
-    and prepare its jobs; raise all problems at once."""
+    and gather what each of its jobs is made from (the briefing's HTML, the deck plan); raise all
+    problems at once."""
     from .edition import check_unselected, make_edition  # here, not at the top: a build with nothing to do needs none of it
     from .plan import deck_plan
     from .render.briefing import briefing_html
@@ -109,18 +108,19 @@ def plan_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], form
     except ReportgenError as error:
         errors.extend(error)
     formats = list(formats)
+    sources = made_from(formats)
     for item in audiences:
         name, language = (item, project.config.language) if isinstance(item, str) else item
         try:
             edition = make_edition(project, name, language)
-            html = briefing_html(edition) if {"pdf", "html"} & set(formats) else ""
-            plan = deck_plan(edition) if "pptx" in formats else None
+            html = briefing_html(edition) if BRIEFING in sources else ""
+            plan = deck_plan(edition) if DECK in sources else None
         except ReportgenError as error:
             errors.extend(error)
             continue
         for fmt in formats:
             path = output_path(project, name, language, fmt)
-            if fmt in ("pdf", "html"):
+            if PRODUCTS[fmt].made_from == BRIEFING:
                 files = referenced_files(html, project.root)
                 key = input_key(fmt, edition.audience.pdf_variant, _without_timestamp(html), *_file_hashes(project.root, files))
                 jobs.append(Job(name, fmt, path, key, html=html, edition=edition, depends=files, language=language))
@@ -135,7 +135,7 @@ def plan_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], form
 def check(project_dir: str | Path = ".") -> Project:
     """Validate the project and every audience's briefing and deck plan; write nothing."""
     project = load_project(project_dir)
-    plan_jobs(project, project.editions(), DEFAULT_FORMATS)
+    gather_jobs(project, project.editions(), DEFAULT_FORMATS)
     return project
 
 
@@ -181,8 +181,8 @@ def _audiences(project: Project, audiences: Iterable[str] | None) -> list[str]:
 def _formats(formats: Iterable[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(formats or DEFAULT_FORMATS))
     for fmt in chosen:
-        if fmt not in FORMATS:
-            raise ReportgenError(f"unknown format '{fmt}' (known: {', '.join(FORMATS)})")
+        if fmt not in PRODUCTS:
+            raise ReportgenError(f"unknown format '{fmt}' (known: {', '.join(PRODUCTS)})")
     return chosen
 
 
@@ -224,7 +224,7 @@ def _keep(results: dict[str, tuple[bytes | None, Output]], out: Path, old: dict,
     """Keep the output *old* describes if its file is intact; return whether it was kept."""
     if not _intact(out / job.path, old.get("sha256")):
         return False
-    count = old.get("pages", old.get("slides"))
+    count = manifest_count(job.format, old)
     output = Output(job.audience, job.format, job.path, old["sha256"], old["bytes"], count, 0.0, True, job.key, job.source, job.depends,
                     language=job.language)
     results[job.path] = (None, output)
@@ -236,34 +236,16 @@ def _keep(results: dict[str, tuple[bytes | None, Output]], out: Path, old: dict,
 def render_job(job: Job) -> tuple[bytes, Output]:
     """Render one job to bytes (in a worker process when building in parallel)."""
     started = time.perf_counter()
-    count: int | None = None
-    assets: tuple[str, ...] = ()
-    if job.format == "pdf":
-        from .render.briefing import write_pdf
-
-        assert job.edition is not None
-        data, count = write_pdf(job.html, job.edition)
-    elif job.format == "pptx":
-        from .render import pptx_xpath
-        from .render.deck import render_deck
-
-        pptx_xpath.install()
-
-        assert job.plan is not None
-        data = render_deck(job.plan)
-        count = _slide_count(data)
-    else:
-        assert job.edition is not None
-        assets = referenced_files(job.html, job.edition.root)
-        data = _portable_html(job.html, job.edition.root, assets).encode("utf-8")
+    rendered = PRODUCTS[job.format].render(job)
+    data, assets = rendered.data, rendered.assets
     digest = hashlib.sha256(data).hexdigest()
     seconds = time.perf_counter() - started
-    output = Output(job.audience, job.format, job.path, digest, len(data), count, seconds, False, job.key, job.source, job.depends,
+    output = Output(job.audience, job.format, job.path, digest, len(data), rendered.count, seconds, False, job.key, job.source, job.depends,
                     language=job.language)
     return data, dataclasses.replace(output, assets=assets)
 
 
-def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict, root: Path) -> None:
+def _write_all(out: Path, jobs: list[Job], results: dict[str, tuple[bytes | None, Output]], previous: dict, root: Path) -> None:
     """Write every output to a temporary file beside its target, then move them all into place.
 
     The manifest moves last. If any write fails, the temporary files are removed and the
@@ -272,11 +254,11 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
     staged: list[tuple[Path, Path]] = []  # (temporary, target)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for job in planned:
+        for job in jobs:
             data, _output = results[job.path]
             target = out / job.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if job.format == "html":
+            if PRODUCTS[job.format].portable:
                 staged.extend(_stage_html_assets(target.parent, root, results[job.path][1].assets))
             if data is not None:
                 staged.append((_stage(target, data), target))
@@ -286,7 +268,7 @@ def _write_all(out: Path, planned: list[Job], results: dict[str, tuple[bytes | N
         # While outputs move into place the manifest lists only those that stay as they are,
         # so that a build killed halfway leaves a manifest true of every file it lists.
         interim = _stage(out / MANIFEST, _manifest_bytes(entries)) if replaced & kept.keys() else None
-        for job in planned:
+        for job in jobs:
             entries[job.path] = results[job.path][1].manifest_entry()
         final = _stage(out / MANIFEST, _manifest_bytes(entries))
         if interim is not None:
@@ -425,15 +407,10 @@ def _without_created(plan: DeckPlan) -> DeckPlan:
     return dataclasses.replace(plan, created="")
 
 
-def _slide_count(data: bytes) -> int:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(1 for name in archive.namelist() if name.startswith("ppt/slides/slide") and name.endswith(".xml"))
-
-
 PROJECT_ASSETS = "assets/project/"
 
 
-def _portable_html(html: str, root: Path, files: tuple[str, ...]) -> str:
+def portable_html(html: str, root: Path, files: tuple[str, ...]) -> str:
     """Point the HTML's fonts and project files (logo, images) at the copies written beside it."""
     html = html.replace(FONTS.as_uri() + "/", "assets/fonts/")
     base = root.resolve()

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import IO, Any, Sequence
 
 from .errors import ExitStatus, ProjectErrors, ReportgenError
+from .products import PRODUCTS, count_text
 
-FORMAT_CHOICES = ("pdf", "pptx", "html")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,7 +42,7 @@ def _parser(stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> arg
     build.add_argument("projects", nargs="*", default=["."], metavar="PROJECT_DIR", help="project folders (default: .); several build in one run")
     build.add_argument("-a", "--audience", action="append", dest="audiences", metavar="AUDIENCE", help="only this audience (repeatable)")
     build.add_argument("-l", "--language", action="append", dest="languages", metavar="LANGUAGE", help="only editions in this language (repeatable), e.g. ru")
-    build.add_argument("-f", "--format", action="append", dest="formats", choices=FORMAT_CHOICES, help="only this format (repeatable): pdf, pptx, html")
+    build.add_argument("-f", "--format", action="append", dest="formats", choices=tuple(PRODUCTS), help=f"only this format (repeatable): {', '.join(PRODUCTS)}")
     build.add_argument("-o", "--out", dest="out_dir", metavar="OUT_DIR",
                        help="output folder (default PROJECT_DIR/build); with several projects, OUT_DIR/<project folder's name>")
     build.add_argument("-j", "--jobs", type=_positive, metavar="JOBS", help="parallel jobs (default: the number of CPUs)")
@@ -155,9 +155,7 @@ def _build(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     def progress(output) -> None:  # type: ignore[no-untyped-def]
         if not interactive:
             return
-        count = ""
-        if output.count is not None:
-            count = f"{output.count} {'pages' if output.format == 'pdf' else 'slides'}"
+        count = count_text(output.format, output.count)
         timing = "unchanged" if output.reused else f"{output.seconds:.1f} s"
         shown = str(output.out_dir / output.path) if several and output.out_dir else output.path
         print(f"  {shown:<48} {count:>10}  {timing}", file=stderr, flush=True)

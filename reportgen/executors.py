@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from .errors import ReportgenError
+from .products import PRODUCTS, preload
 
 if TYPE_CHECKING:
     from .build import Job, Output
@@ -56,9 +57,9 @@ def local_workers(jobs: int | None) -> int:
 
 
 def heaviest_first(tasks: Sequence[Task]) -> list[int]:
-    """Return the order to start *tasks* in: PDFs by HTML length, then the rest, so a pool does
-    not end on one long PDF."""
-    return sorted(range(len(tasks)), key=lambda index: (tasks[index].job.format != "pdf", -len(tasks[index].job.html)))
+    """Return the order to start *tasks* in: the heavy products (PDFs) by HTML length, then the
+    rest, so a pool does not end on one long PDF."""
+    return sorted(range(len(tasks)), key=lambda index: (not PRODUCTS[tasks[index].job.format].heavy, -len(tasks[index].job.html)))
 
 
 class LocalPool:
@@ -84,9 +85,9 @@ class LocalPool:
                     failed.add(task.project)
                     yield index, error
             return
-        # Imported once, before the workers fork (usually while planning), so each starts
+        # Imported once, before the workers fork (usually while gathering), so each starts
         # with them loaded rather than spending its own CPU on the same imports.
-        import_renderers({task.job.format for task in tasks})
+        preload({task.job.format for task in tasks})
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
             futures = {pool.submit(render_job, tasks[index].job): index for index in heaviest_first(tasks)}
             try:
@@ -143,15 +144,3 @@ def _called_here(function: Callable[..., R], arguments: tuple[Any, ...]) -> R | 
 def fork_context() -> multiprocessing.context.BaseContext | None:
     """Return the "fork" start method where the platform has it (workers inherit the imports), else None."""
     return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-
-
-def import_renderers(formats: set[str]) -> None:
-    """Import what rendering *formats* needs (WeasyPrint, python-pptx) into this process."""
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
-
-        from .render import briefing  # noqa: F401
-    if "pptx" in formats:
-        from .render import deck, pptx_xpath  # noqa: F401
-
-        pptx_xpath.install()

@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, desk_of_projects
 
 from reportgen.batch import build_projects
-from reportgen.build import plan_jobs
+from reportgen.build import gather_jobs
 from reportgen.executors import in_parallel
 from reportgen.incremental import Sources
 from reportgen.parcel import TOOLCHAIN_DIFFERS, pack, render_parcel
@@ -132,7 +132,7 @@ def test_a_second_run_with_nothing_changed_plans_and_renders_nothing(three, monk
     def fail(*args, **kwargs):
         raise AssertionError("planned or rendered although nothing changed")
 
-    monkeypatch.setattr(batch_module, "plan_jobs", fail)
+    monkeypatch.setattr(batch_module, "gather_jobs", fail)
     monkeypatch.setattr(build_module, "render_job", fail)
     second = build_projects(three, formats=HTML, jobs=2)
     assert [len(result.outputs) for result in second.projects] == [2, 2, 2]
@@ -160,7 +160,7 @@ def test_a_parcel_renders_without_the_project_folder(three, tmp_path, monkeypatc
     """A job carries its files: it renders the same bytes after the project has gone."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     project = load_project(three[0])
-    [job] = plan_jobs(project, ["board"], HTML)
+    [job] = gather_jobs(project, ["board"], HTML)
     expected, _output = build_module.render_job(job)
     parcel, files = pack(job, Sources(project.root))
     assert {name for name, _digest in parcel.inputs} >= {"content/report.yaml", "content/sections/01-overview.md", "templates/board/audience.css"}
@@ -173,7 +173,7 @@ def test_a_parcel_renders_without_the_project_folder(three, tmp_path, monkeypatc
 
 def test_a_worker_with_other_versions_refuses_the_job(three):
     project = load_project(three[0])
-    [job] = plan_jobs(project, ["board"], HTML)
+    [job] = gather_jobs(project, ["board"], HTML)
     parcel, files = pack(job, Sources(project.root))
     error = render_parcel(dataclasses.replace(parcel, toolchain="another"), {digest: path.read_bytes() for digest, path in files.items()})
     assert str(error) == f"error: {TOOLCHAIN_DIFFERS}"

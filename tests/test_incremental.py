@@ -31,10 +31,10 @@ deals,Open deals,2025,{deals},USD thousand,ledger,,,
 def no_planning(monkeypatch) -> None:
     """Make planning fail: a build with nothing to do must not plan at all."""
 
-    def plan_jobs(*args, **kwargs):
+    def gather_jobs(*args, **kwargs):
         raise AssertionError("planned although no source changed")
 
-    monkeypatch.setattr(sys.modules["reportgen.batch"], "plan_jobs", plan_jobs)
+    monkeypatch.setattr(sys.modules["reportgen.batch"], "gather_jobs", gather_jobs)
 
 
 def made(result) -> set[str]:

@@ -21,8 +21,9 @@ from typing import IO, Callable, Iterable, Mapping
 
 from ..errors import ProjectErrors, ReportgenError
 from ..model import Project
+from ..products import DEFAULT_FORMATS, count_text, manifest_count
 
-DOWNLOAD_FORMATS = ("pdf", "pptx")
+DOWNLOAD_FORMATS = DEFAULT_FORMATS  # the files `reportgen build` makes, built in the background
 PAGE_WIDTH_PX = 1240  # PDF page images: sharp at 620 CSS px on a 2x screen
 
 
@@ -254,7 +255,7 @@ class PreviewSession:
         return view
 
     def _render(self, audience: str) -> tuple[str, str, str, int]:
-        from ..build import plan_jobs, render_job, write_atomic
+        from ..build import gather_jobs, render_job, write_atomic
         from ..project import load_project
         from .slides import slides_html
 
@@ -263,7 +264,7 @@ class PreviewSession:
         if audience not in project.audiences:
             raise ReportgenError(f"unknown audience '{audience}' (known: {', '.join(project.audience_names())})")
         # Validate the briefing and the deck plan together so every problem shows at once.
-        jobs = plan_jobs(project, [audience], ["html", "pptx"])
+        jobs = gather_jobs(project, [audience], ["html", "pptx"])
         plan = next(job.plan for job in jobs if job.plan is not None)
         html_job = next(job for job in jobs if job.format == "html")
         # The same bytes `reportgen build -f html` writes: the HTML the PDF is laid out from.
@@ -356,8 +357,7 @@ class _Downloads:
             download, pages = self._finish(audience, fmt, process.returncode, err)
             session._set_download(audience, download, pages)
             if download.status == "ready":
-                unit = "pages" if fmt == "pdf" else "slides"
-                summary.append(f"{fmt.upper()} {download.count} {unit}")
+                summary.append(f"{fmt.upper()} {count_text(fmt, download.count)}")
         if summary:
             session.log.info(f"{audience}: {', '.join(summary)} ready in {time.perf_counter() - started:.1f} s")
 
@@ -391,7 +391,7 @@ class _Downloads:
             return Download(fmt, status="failed", error="error: the build wrote no manifest entry"), None
         download = Download(
             fmt, status="ready", path=f"files/{fmt}/{entry['path']}", bytes=int(entry.get("bytes", 0)),
-            count=entry.get("pages", entry.get("slides")), sha=str(entry.get("sha256", "")),
+            count=manifest_count(fmt, entry), sha=str(entry.get("sha256", "")),
         )
         pages = None
         if fmt == "pdf":
