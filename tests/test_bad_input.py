@@ -10,33 +10,15 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from conftest import PROJECTS, REPO, run_cli
+from helpers import BOARD, PROJECTS, PROSE, REPO, S1, Edit, before_prose, png_header, replace, run_cli, write
 
-S1 = "content/sections/01-overview.md"
 S2 = "content/sections/02-sales.md"
 CSV = "content/data/sales.csv"
 CONFIG = "content/report.yaml"
-BOARD = "content/audiences/board.yaml"
 TEAM = "content/audiences/team.yaml"
-PROSE = "Sales grew in each quarter"  # the first words of S1's body, on line 12
-
-Edit = Callable[[Path], None]
-
-
-def replace(rel: str, old: str, new: str) -> Edit:
-    def edit(project: Path) -> None:
-        path = project / rel
-        text = path.read_text(encoding="utf-8")
-        assert old in text, f"{old!r} not in {rel}"
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-    return edit
-
-
 def replace_bytes(rel: str, old: bytes, new: bytes) -> Edit:
     def edit(project: Path) -> None:
         path = project / rel
@@ -47,29 +29,12 @@ def replace_bytes(rel: str, old: bytes, new: bytes) -> Edit:
     return edit
 
 
-def write(rel: str, content: str | bytes) -> Edit:
-    def edit(project: Path) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-    return edit
-
-
 def remove(rel: str) -> Edit:
     def edit(project: Path) -> None:
         path = project / rel
         shutil.rmtree(path) if path.is_dir() else path.unlink()
 
     return edit
-
-
-def before_prose(text: str) -> Edit:
-    """Put *text* at the start of the overview's body (line 12)."""
-    return replace(S1, PROSE, text + PROSE)
 
 
 def _alias_bomb() -> str:
@@ -425,17 +390,6 @@ def run_child(*args: object, patch: str = "", cwd: Path | None = None, timeout: 
         out.seek(0)
         err.seek(0)
         return Child(process.returncode, out.read().decode(), err.read().decode(), usage.ru_maxrss / 1024, seconds)
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG whose header claims *width*×*height* pixels, with no pixel data (a few dozen bytes)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
 
 
 def truncated_jpeg() -> bytes:

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, desk_of_projects
+from helpers import REPO, desk_of_projects
 
 from reportgen.batch import build_projects
 from reportgen.build import gather_jobs

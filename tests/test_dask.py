@@ -9,7 +9,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install 'reportgen[dask]')")
 
-from conftest import desk_of_projects
+from helpers import desk_of_projects
 
 from reportgen import dask_executor
 from reportgen.batch import build_projects

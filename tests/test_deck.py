@@ -23,7 +23,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import ChartSpec, DeckPlan, Event, Figure, Slide, TableSpec, Theme
 from reportgen.render.deck import render_deck
 
-from conftest import libreoffice_pdf
+from helpers import libreoffice_pdf, measured_height
 
 REPO = Path(__file__).parent.parent
 MASTER = REPO / "reportgen" / "templates" / "base" / "deck.pptx"
@@ -341,41 +341,7 @@ def test_no_text_overflows_its_box(sample):
                 continue
             if shape.is_placeholder and shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
                 continue  # a field of two or three digits, sized by the master
-            assert _measured_height(shape) <= shape.height, (slide.slide_layout.name, shape.name)
-
-
-def _measured_height(shape) -> int:
-    insets = _insets(shape)
-    width = shape.width - insets["lIns"] - insets["rIns"]
-    total = insets["tIns"] + insets["bIns"]
-    for index, paragraph in enumerate(shape.text_frame.paragraphs):
-        runs = paragraph.runs or []
-        size = max((run.font.size.pt for run in runs if run.font.size), default=18.0)
-        bold = any(run.font.bold for run in runs)
-        indent = 0 if paragraph._p.find(f"{qn('a:pPr')}/{qn('a:buNone')}") is not None else 285_750
-        if not shape.is_placeholder or shape.placeholder_format.type in (
-                PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.FOOTER,
-                PP_PLACEHOLDER.SLIDE_NUMBER):
-            indent = 0
-        style = textfit.TextStyle(size, bold=bold, line_spacing=paragraph.line_spacing or 1.0,
-                                  space_before=paragraph.space_before.pt if paragraph.space_before else 0,
-                                  indent=indent)
-        total += textfit.paragraph_height(paragraph.text, width, style, first=index == 0)
-    return total
-
-
-def _insets(shape) -> dict[str, int]:
-    insets = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
-    chain = [shape._element]
-    if shape.is_placeholder:
-        chain.append(shape._base_placeholder._element)
-    for key in insets:
-        for element in chain:
-            body_pr = element.find(f".//{qn('a:bodyPr')}")
-            if body_pr is not None and body_pr.get(key) is not None:
-                insets[key] = int(body_pr.get(key))
-                break
-    return insets
+            assert measured_height(shape) <= shape.height, (slide.slide_layout.name, shape.name)
 
 
 # --- the package ---------------------------------------------------------------------------

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
-from conftest import libreoffice_pdf
-from test_deck import _measured_height
+from helpers import assert_renders_cleanly, measured_height
 
 AUDIENCES = ("government", "business", "academic", "executive")
 
@@ -59,7 +56,7 @@ def test_no_text_frame_overflows(deck):
                 continue
             if shape.is_placeholder and shape.placeholder_format.type == PP_PLACEHOLDER.SLIDE_NUMBER:
                 continue
-            assert _measured_height(shape) <= shape.height, f"slide {number}: {shape.name} overflows"
+            assert measured_height(shape) <= shape.height, f"slide {number}: {shape.name} overflows"
 
 
 def test_bullet_slides_keep_to_six_bullets(deck):
@@ -80,28 +77,3 @@ def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page_and_n
     assert_renders_cleanly(path, len(prs.slides), tmp_path)
 
 
-def assert_renders_cleanly(path, slides: int, tmp_path) -> None:
-    """Assert LibreOffice renders the deck at *path* one page a slide, no word off-slide or overlapping."""
-    pdf = libreoffice_pdf(path, tmp_path)
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
-    assert len(pages) == slides
-    for number, (width, height, body) in enumerate(pages, start=1):
-        words = [(float(x0), float(y0), float(x1), float(y1), text) for x0, y0, x1, y1, text in
-                 re.findall(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', body)]
-        for x0, y0, x1, y1, text in words:
-            assert x0 >= 0 and y0 >= 0, f"slide {number}: {text!r} is off the slide"
-            assert x1 <= float(width) + 0.5 and y1 <= float(height) + 0.5, f"slide {number}: {text!r} is off the slide"
-        for index, first in enumerate(words):
-            for second in words[index + 1 :]:
-                assert _overlap(first, second) < 0.25, f"slide {number}: {first[4]!r} overlaps {second[4]!r}"
-
-
-def _overlap(a, b) -> float:
-    """Return the share of the smaller word's box that the other word's box covers."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    if width <= 0 or height <= 0:
-        return 0.0
-    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])) or 1.0
-    return width * height / smaller

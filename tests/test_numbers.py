@@ -6,7 +6,7 @@ import pytest
 
 from reportgen.model import Figure
 from reportgen.numbers import parse_format, pattern
-from test_table_charts import render_format
+from helpers import render_format
 
 
 def figure(value: float, unit: str, fmt: str = "", qualifier: str = "") -> Figure:

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROJECTS, run_cli
+from helpers import PROJECTS, run_cli
 
 SECTION = "content/sections/01-overview.md"
 CSV = "content/data/sales.csv"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECTS, run_cli
+from helpers import PROJECTS, run_cli
 
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 

@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from test_bad_input import BOARD, PROSE, S1, before_prose, replace, write
+from helpers import BOARD, S1, before_prose, replace, write
 
 NOT_ALLOWED = "content/sections/01-overview.md:12: error: not allowed in templates: "
 LIMIT = "content/sections/01-overview.md:12: error: template limit exceeded: "
@@ -392,7 +392,7 @@ def test_links_out_of_the_project_are_refused_for_folders_and_files(name, edit, 
 
 def test_the_fetcher_caps_bytes_and_pixels_and_refuses_special_files(project_copy):
     """The fetcher alone (the renderer's last line of defence) holds the same rule as check."""
-    from test_bad_input import png_header
+    from helpers import png_header
 
     from reportgen.render.briefing import _confined_fetcher
 

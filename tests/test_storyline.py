@@ -19,8 +19,7 @@ from reportgen.edition import make_edition
 from reportgen.plan import deck_plan
 from reportgen.project import load_project
 from reportgen.typography import number_words
-from conftest import REPO
-from test_deck import _insets, _measured_height
+from helpers import REPO, measured_height, text_insets
 
 AUDIENCES = ("government", "business", "academic", "executive")
 TEXT_LAYOUTS = ("Bullets", "Two content", "Agenda")
@@ -54,14 +53,14 @@ def _fill(slide) -> float:
     used = area = 0
     for box in slide.slide_layout.placeholders:
         if box.placeholder_format.idx in (1, 2):
-            insets = _insets(box)
+            insets = text_insets(box)
             width = box.width - insets["lIns"] - insets["rIns"]
             area += width * (box.height - insets["tIns"] - insets["bIns"])
     for shape in slide.placeholders:
         if shape.placeholder_format.idx in (1, 2) and shape.has_text_frame:
-            insets = _insets(shape)
+            insets = text_insets(shape)
             width = shape.width - insets["lIns"] - insets["rIns"]
-            used += width * (_measured_height(shape) - insets["tIns"] - insets["bIns"])
+            used += width * (measured_height(shape) - insets["tIns"] - insets["bIns"])
     return used / area
 
 
@@ -248,7 +247,7 @@ def test_list_and_a_terminal_build_say_what_the_deck_left_out(project_copy, cli,
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice and pdftotext are needed")
 def test_libreoffice_renders_the_sample_decks_cleanly(project_copy, tmp_path):
-    from test_decks_built import assert_renders_cleanly
+    from helpers import assert_renders_cleanly
 
     project = project_copy("storyline")
     out = tmp_path / "out"

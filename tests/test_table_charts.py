@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import csv
-import re
-from decimal import ROUND_HALF_UP, Decimal
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
-from conftest import PROJECTS
+from helpers import PROJECTS, render_format
 from reportgen import load_project
 from reportgen.build import build
 from reportgen.charts import chart_alt, chart_svg
@@ -46,18 +43,6 @@ def csv_columns() -> dict[str, dict[str, float | None]]:
     with CSV.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     return {name: {row["year"]: float(row[name]) if row[name] else None for row in rows} for name in NAMES}
-
-
-def render_format(code: str, value: float) -> str:
-    """Render *value* with one of the Excel number formats reportgen writes: literals, digits, scaling."""
-    section = code.split(";")[1 if value < 0 and ";" in code else 0]
-    match = re.fullmatch(r'(?:"([^"]*)")?([#0,]*[#0])(?:\.(0+))?(,*)(?:"([^"]*)")?', section)
-    assert match, f"unexpected number format {code!r}"
-    prefix, digits, decimals, scale, suffix = match.groups()
-    places = Decimal(1).scaleb(-len(decimals or ""))  # Excel rounds half away from zero
-    scaled = (Decimal(repr(abs(value))) / 1000 ** len(scale)).quantize(places, ROUND_HALF_UP)
-    text = f"{scaled:{',' if ',' in digits else ''}.{len(decimals or '')}f}"
-    return f"{prefix or ''}{text}{suffix or ''}"
 
 
 def check_edited(project_copy, cli, name: str, old: str, new: str):
