@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+from helpers import PROJECTS
 
 from reportgen.errors import ExitStatus
-from reportgen.scaffold import FILES
+from reportgen.scaffold import FILES, scaffold
 
 
 def test_check_reports_ok_and_writes_nothing(cli, project_copy):
@@ -129,3 +132,14 @@ def test_installed_command_runs_as_a_user_would(project_copy):
     assert result.returncode == 1
     assert result.stderr.startswith("content/audiences/team.yaml:2: error: invalid YAML")
     assert "Traceback" not in result.stderr
+
+
+def test_the_minimal_fixture_is_the_scaffold_file_for_file(tmp_path):
+    """tests/projects/minimal is what `reportgen new` writes: change one, change the other."""
+    made = scaffold(tmp_path / "fresh")
+    fixture = PROJECTS / "minimal"
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+    assert files(fixture) == files(made)
