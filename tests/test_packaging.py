@@ -41,6 +41,7 @@ def test_the_wheel_holds_every_module_and_data_file(wheel_names):
     data = _package_files("data")
     assert {"reportgen/templates/base/deck.pptx", "reportgen/preview/static/preview.js", "reportgen/assets/fonts/Carlito-Regular.ttf"} <= data
     assert any(name.startswith("reportgen/templates/base/blocks/") for name in data)
+    assert any(name.startswith("reportgen/assets/csl/") for name in data)  # the citation styles
     assert data - names == set()
     assert _package_files("python") - names == set()
 
