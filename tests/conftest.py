@@ -12,6 +12,18 @@ import pytest
 from helpers import PROJECTS, REPO, run_cli
 
 
+SLOW_FIXTURES = {"repo_build"}  # a whole build of the repository's project (every audience, PDF and deck)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark slow every test that needs a slow fixture, so `pytest -m "not slow"` leaves it out;
+    tests slow for other reasons (LibreOffice, a browser, Dask, killed or child builds) carry
+    @pytest.mark.slow themselves."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -587,6 +587,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow  # a build in a child process each, in bounded memory
 @pytest.mark.parametrize("case", HOSTILE, ids=[case.id for case in HOSTILE])
 def test_hostile_input_is_one_line_in_bounded_memory_and_the_last_build_survives(case, good_build, tmp_path):
     project = tmp_path / "minimal"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a Dask cluster
+
 distributed = pytest.importorskip("distributed", reason="Dask distributed is not installed (pip install 'reportgen[dask]')")
 
 from helpers import desk_of_projects

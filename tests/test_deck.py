@@ -384,6 +384,7 @@ def test_paginate_balances_pages_and_keeps_order():
 
 # --- LibreOffice ---------------------------------------------------------------------------
 
+@pytest.mark.slow  # a LibreOffice conversion
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
 @pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo (poppler-utils) is not on PATH")
 def test_libreoffice_renders_one_page_per_slide(tmp_path, sample_bytes, sample):

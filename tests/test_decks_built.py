@@ -70,6 +70,7 @@ def test_bullet_slides_keep_to_six_bullets(deck):
             assert len(body[0].text_frame.paragraphs) <= 6, f"slide {number}"
 
 
+@pytest.mark.slow  # a LibreOffice conversion
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not on PATH")
 def test_libreoffice_opens_it_one_page_per_slide_with_all_text_on_the_page_and_none_overlapping(deck, tmp_path):

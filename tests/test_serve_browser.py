@@ -22,6 +22,8 @@ import pytest
 CHROMIUM = Path(os.environ.get("REPORTGEN_CHROMIUM", "/usr/bin/chromium"))
 if not CHROMIUM.is_file():
     pytest.skip(f"no Chromium at {CHROMIUM} (Debian package 'chromium')", allow_module_level=True)
+pytestmark = pytest.mark.slow  # a browser
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="the Python package 'playwright' is not installed")
 
 REPO = Path(__file__).parent.parent

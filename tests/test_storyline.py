@@ -244,6 +244,7 @@ def test_list_and_a_terminal_build_say_what_the_deck_left_out(project_copy, cli,
     ]
 
 
+@pytest.mark.slow  # a LibreOffice conversion
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice and pdftotext are needed")
 def test_libreoffice_renders_the_sample_decks_cleanly(project_copy, tmp_path):
