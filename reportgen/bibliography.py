@@ -242,9 +242,9 @@ class Citer:
         else:
             earlier = tuple(cite.id.lower() in self._seen for cite in cites)
             key = (self._memo_key, tuple(cites), earlier)
-            text = _RENDERED.get(key)
-            if text is None:
-                text = _RENDERED[key] = self._render_positioned(cites, earlier)
+            memo = _RENDERED.get(key)
+            text = memo if memo is not None else self._render_positioned(cites, earlier)
+            _RENDERED[key] = text
         self._seen.update(cite.id.lower() for cite in cites)
         prefix = " ".join(c.prefix for c in cites[:1] if c.prefix)
         return _link_urls(self._punctuate(f"{prefix} {text}" if prefix else text))

@@ -158,7 +158,8 @@ def load_table(path: Path, shown: str, meta_path: Path, meta_shown: str, errors:
         categories.append(category)
     columns = []
     for name_ in header[1:]:
-        info = described.get(name_) if isinstance(described.get(name_), dict) else LineDict()
+        found = described.get(name_)
+        info = found if isinstance(found, dict) else LineDict()
         if isinstance(info, LineDict):
             check_keys(info, COLUMN_FIELDS, meta_shown, errors, f"column '{name_}'")
         column = _table_column(name_, info, meta, rows, categories, shown, meta_shown, errors)

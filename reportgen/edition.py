@@ -124,7 +124,7 @@ def _make_edition(project: Project, audience: Audience, locale: Locale, main: bo
             sections.append(_render_section(project, section, depth, audience, summary_context if depth == "summary" else context))
         except ReportgenError as error:
             errors.extend(error)
-    key_figures = ()
+    key_figures: tuple[Figure, ...] = ()
     references = audience.key_figures or _cover_figures(project, sections, audience)
     if references:
         try:

@@ -157,7 +157,7 @@ def referenced_files(html: str, root: Path) -> tuple[str, ...]:
 
 def _files(folder: Path) -> list[Path]:
     """Return every file under *folder*, in a stable order (none if it does not exist)."""
-    found = []
+    found: list[Path] = []
     for parent, folders, files in os.walk(folder):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         found.extend(Path(parent, name) for name in sorted(files) if not name.endswith(".pyc"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -49,7 +50,7 @@ def _parser(quotes: str) -> MarkdownIt:
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     # Every link and image becomes a token, so that check_links can name a refused URL
     # with its file and line instead of markdown-it silently leaving it as text.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it documents this override
     return md
 
 
@@ -134,6 +135,11 @@ def check_links(tokens: list[Token], root: Path | None, path: str, first_line: i
                 raise ReportgenError(f"link '{href}' is not allowed (use http:, https:, mailto: or #anchor links)", path, line)
 
 
+def _render_inline(md: MarkdownIt, token: Token, env: dict) -> str:
+    """Return the HTML of an inline *token*'s children, as *md*'s HTML renderer writes it."""
+    return cast(RendererHTML, md.renderer).renderInline(token.children or [], md.options, env)
+
+
 def _footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> dict[int, str]:
     notes: dict[int, str] = {}
     current: int | None = None
@@ -145,7 +151,7 @@ def _footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> dict[int, str]
             notes[current] = " ".join(parts)
             current = None
         elif current is not None and token.type == "inline":
-            parts.append(md.renderer.renderInline(token.children or [], md.options, env))
+            parts.append(_render_inline(md, token, env))
     return notes
 
 
@@ -316,7 +322,7 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
-        rendered = walker.md.renderer.renderInline(token.children or [], walker.md.options, walker.env)
+        rendered = _render_inline(walker.md, token, walker.env)
         text = _plain(rendered)
         notes = [_plain(note) for note in re.findall(r'<span class="footnote">(.*?)</span>', rendered, re.S)]
         previous = tokens[index - 1] if index else None

@@ -237,10 +237,10 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         raise where.error(f"a chart's series must share one unit, found: {detail}")
     series = []
     for column in columns:
-        cells = [column.cells[i] for i in rows]
-        if entry.parts_of_whole and any(c is not None and c.value < 0 for c in cells):
+        chosen_cells = [column.cells[i] for i in rows]
+        if entry.parts_of_whole and any(c is not None and c.value < 0 for c in chosen_cells):
             raise where.error(f"a {entry.name} chart cannot show negative values")
-        series.append(_series(column, cells, column.name in lines))
+        series.append(_series(column, chosen_cells, column.name in lines))
     reference = None
     if options.get("reference") is not None:
         if not entry.reference:
@@ -248,13 +248,13 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         reference = figure_refs([options["reference"]], data, where)[0]
         if reference.unit not in units:
             raise where.error(f"the reference '{options['reference']}' is in {reference.unit}, the chart in {units.pop()}")
-    cells = [column.cells[i] for column in columns for i in rows if column.cells[i] is not None]
+    cells = [cell for column in columns for i in rows if (cell := column.cells[i]) is not None]
     sources = [c.source for c in columns] + ([reference.source] if reference else [])
     derived = any(c.is_derived for c in cells)
     if not cells:
         raise where.error(f"the chart's series ({', '.join(chosen)}) have no values in the rows chosen")
     unit = columns[0].unit
-    common = dict(
+    common: dict[str, Any] = dict(
         type=entry.name,
         title=str(options.get("title") or found.title),
         categories=tuple(categories),

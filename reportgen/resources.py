@@ -51,7 +51,7 @@ def read_file(path: Path, roots: Iterable[Path], shown: str, limit: int, line: i
                 _check_size(total, limit, shown, line, subject)
         return b"".join(chunks)
     except OSError as error:
-        raise _refused(subject, "unreadable", error.strerror, shown, line) from None
+        raise _refused(subject, "unreadable", error.strerror or str(error), shown, line) from None
     finally:
         os.close(fd)
 
@@ -131,7 +131,7 @@ def _open_regular(path: Path, roots: Iterable[Path], shown: str, line: int | Non
     except FileNotFoundError:
         raise _refused(subject, "missing", "", shown, line) from None
     except OSError as error:
-        raise _refused(subject, "unreadable", error.strerror, shown, line) from None
+        raise _refused(subject, "unreadable", error.strerror or str(error), shown, line) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)

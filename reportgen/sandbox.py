@@ -11,7 +11,7 @@ import string
 import time
 import weakref
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, cast
 
 import jinja2
 from jinja2 import nodes
@@ -50,8 +50,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.filters["_sized"] = _sized
         for name, check in _FILTER_CHECKS.items():
             self.filters[name] = _checked(self.filters[name], check)
-        self.globals["lipsum"] = _checked(self.globals["lipsum"], _check_lipsum)
-        self.globals["range"] = _checked(self.globals["range"], _check_range)
+        self.globals["lipsum"] = _checked(cast(Callable[..., Any], self.globals["lipsum"]), _check_lipsum)
+        self.globals["range"] = _checked(cast(Callable[..., Any], self.globals["range"]), _check_range)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -273,7 +273,7 @@ def _check_format_spec(spec: str) -> None:
 class NoFiles(jinja2.BaseLoader):
     """The loader of the content sandbox: prose cannot include, import or extend any file."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         raise SecurityError(f"prose cannot include, import or extend files ('{template}')")
 
 
@@ -288,7 +288,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         super().__init__(searchpath)
         self.display = display
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         from .resources import inside
         from .yamlfile import read_text
 

@@ -86,7 +86,7 @@ def draw_line(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool],
 
 
 def _point_label(canvas: Canvas, x: float, y: float, text: str, size: float,
-                 colours: dict[str, str], segments: list[tuple[tuple[float, float], ...]],
+                 colours: dict[str, str], segments: list[tuple[tuple[float, float], tuple[float, float]]],
                  markers: list[Box]) -> None:
     """Label a point above, below or beside it, wherever the line and other labels leave room."""
     width = text_width(text, size)

@@ -132,6 +132,7 @@ def _layout(milestones: list[_Milestone], lo: float, hi: float,
         cost = sum(m.shift for m in milestones) + 500 * cut + 50 * overflow + above + below
         if best is None or cost < best[0]:
             best = (cost, wrap_width)
+    assert best is not None  # one wrap width at least was tried
     for milestone in milestones:
         milestone.lines = wrap(milestone.event.title, _BODY, best[1], 3)
     _place(milestones, lo, hi)

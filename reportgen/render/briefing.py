@@ -263,7 +263,7 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
     fetcher = _confined_fetcher(_allowed_roots(edition))
     fonts = FontConfiguration()
     variant = edition.audience.pdf_variant
-    options = {
+    options: dict[str, Any] = {
         "pdf_variant": None if variant == "none" else variant,
         "pdf_tags": variant != "none",
         "pdf_identifier": b"reportgen-" + edition.audience.name.encode()[:32],

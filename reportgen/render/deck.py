@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import io
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -104,8 +104,9 @@ _TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "s
 
 def _typeset(slide: Slide) -> Slide:
     """Return *slide* with typographic quotes in its text, as the briefing's prose has."""
+    texts: dict[str, Any] = {name: smart_quotes(getattr(slide, name)) for name in _TEXT_FIELDS}
     return dataclasses.replace(
-        slide, **{name: smart_quotes(getattr(slide, name)) for name in _TEXT_FIELDS},
+        slide, **texts,
         bullets=tuple(map(smart_quotes, slide.bullets)),
         bullets_right=tuple(map(smart_quotes, slide.bullets_right)))
 
@@ -263,11 +264,11 @@ def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, nu
         style = TextStyle(largest, italic=field == "quote",
                           line_spacing=1.05 if field == "quote" else 1.0, space_before=largest / 2)
         area = deck_pages.text_area(base)
-        size = fit_size(texts, area.w, area.h, style, smallest)
-        if size is None:
+        fitted = fit_size(texts, area.w, area.h, style, smallest)
+        if fitted is None:
             raise ReportgenError(f"slide {number} ('{slide.title}'): the {field} does not fit its "
                                  f"box even at {smallest} pt; shorten it")
-        _write(placeholder, texts, style.at(size), plain=len(texts))
+        _write(placeholder, texts, style.at(fitted), plain=len(texts))
 
 
 def _continue_numbering(placeholder, base, prs: Presentation, done: int, plain: int) -> None:

@@ -8,7 +8,7 @@ measuring uses ``reportgen.textfit``; lengths are EMU, sizes points.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Any, Sequence
 
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
@@ -169,7 +169,7 @@ def _chunks(items: Sequence, size: int) -> list[tuple]:
     return [tuple(items[i:i + per_page]) for i in range(0, len(items), per_page)]
 
 
-def _continued(slide: Slide, parts: list[Slide], **sizes: object) -> list[Page]:
+def _continued(slide: Slide, parts: list[Slide], **sizes: Any) -> list[Page]:
     pages = [Page(parts[0], **sizes)]
     for part in parts[1:]:
         notes = current().label("continued_note").format(slide.title) if slide.notes else ""
@@ -205,9 +205,11 @@ def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list
         size = _short_list_size(boxes["bullets"], size)
     parts = []
     for index in range(max(map(len, pages.values()))):
-        changes = {field: tuple(chunk[index]) if index < len(chunk) else ()
-                   for field, chunk in pages.items()}
-        parts.append(replace(slide, **changes, **({} if "text" in places else {"text": ""})))
+        changes: dict[str, Any] = {field: tuple(chunk[index]) if index < len(chunk) else ()
+                                   for field, chunk in pages.items()}
+        if "text" not in places:
+            changes["text"] = ""
+        parts.append(replace(slide, **changes))
     result = _continued(slide, parts, body_size=size)
     remaining, numbered = len(lead), 0
     for index, page in enumerate(result):

@@ -77,7 +77,7 @@ def split_figures(pages: Sequence[Any]) -> list[str]:
             for descendant in child.descendants() if type(child).__name__ not in ("MarginBox", "FootnoteAreaBox") else ():
                 element = getattr(descendant, "element", None)
                 name = element.get("data-block") if element is not None else None
-                if not name or element.tag == "figure" and "data-table" in (element.get("class") or ""):
+                if not name or element is None or element.tag == "figure" and "data-table" in (element.get("class") or ""):
                     continue
                 if seen.setdefault(name, index) != index and name not in split:
                     split.append(name)
