@@ -250,7 +250,6 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
             raise where.error(f"the reference '{options['reference']}' is in {reference.unit}, the chart in {units.pop()}")
     cells = [cell for column in columns for i in rows if (cell := column.cells[i]) is not None]
     sources = [c.source for c in columns] + ([reference.source] if reference else [])
-    derived = any(c.is_derived for c in cells)
     if not cells:
         raise where.error(f"the chart's series ({', '.join(chosen)}) have no values in the rows chosen")
     unit = columns[0].unit

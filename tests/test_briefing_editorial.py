@@ -333,8 +333,6 @@ def test_deferred_figures_follow_the_next_prose_block():
 
 @pytest.mark.parametrize("audience", ("government", "business"))  # the academic edition has none in full
 def test_side_notes_stand_whole_on_one_page(pdfs, project, audience):
-    import html
-
     def read(text: str) -> str:
         return re.sub(r"(?<=[a-z])- (?=[a-z])", "", " ".join(text.split()))
 
