@@ -14,6 +14,7 @@ from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
 from .locales import using
+from .paths import display_path
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .typography import prose_data, spell_out_below
@@ -200,10 +201,7 @@ def _template_line(edition: Edition, text: str, line: int) -> tuple[str, int | N
 def _shown(edition: Edition, path: Path) -> str:
     if path.parent.resolve() == PACKAGE_TEMPLATES.resolve():
         return f"built-in:{PLAN_TEMPLATE}"
-    try:
-        return str(path.relative_to(edition.root))
-    except ValueError:
-        return str(path)
+    return display_path(edition.root, path)
 
 
 def _check_master(master: Path, name: str, referrer: str) -> bytes:

@@ -23,6 +23,7 @@ from .model import (
     Theme,
     date_problem,
 )
+from .paths import display_path
 from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
 from .translations import load_translations, translation_of
 from .yamlfile import (
@@ -89,7 +90,7 @@ def _translation_files(root: Path, errors: ErrorCollector) -> list[tuple[Path, s
     for folder, recursive in (("sections", True), ("data", False), ("audiences", False)):
         if (root / "content" / folder).is_dir():
             found += [path for path in _folder_files(root, root / "content" / folder, errors, recursive) if translation_of(path.name)]
-    return [(path, _shown(root, path)) for path in found]
+    return [(path, display_path(root, path)) for path in found]
 
 
 def _languages(document: LineDict, shown: str, errors: ErrorCollector) -> tuple[str, tuple[str, ...]]:
@@ -105,15 +106,8 @@ def _languages(document: LineDict, shown: str, errors: ErrorCollector) -> tuple[
     return main, tuple(dict.fromkeys([main, *listed]))
 
 
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def _read(root: Path, path: Path) -> str:
-    shown = _shown(root, path)
+    shown = display_path(root, path)
     text = read_text(path, shown, [root], MAX_FILE_BYTES)
     check_drawable(text, shown)
     return text
@@ -121,7 +115,7 @@ def _read(root: Path, path: Path) -> str:
 
 def _folder_files(root: Path, folder: Path, errors: ErrorCollector, recursive: bool = False) -> list[Path]:
     try:
-        return folder_files(folder, root, lambda path: _shown(root, path), recursive)
+        return folder_files(folder, root, lambda path: display_path(root, path), recursive)
     except ReportgenError as error:
         errors.extend(error)
         return []
@@ -152,7 +146,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
     if path is None:
         errors.add("project config not found (looked for content/report.yaml, content/report.yml)", CONFIG_NAMES[0])
         return None
-    shown = _shown(root, path)
+    shown = display_path(root, path)
     try:
         document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "the project config", 1)
     except ReportgenError as error:
@@ -257,19 +251,19 @@ def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
         meta = next((p for p in paths if p.stem == path.stem and p.suffix.lower() in (".yaml", ".yml")), None)
         if path.suffix.lower() in (".yaml", ".yml") and path.stem in tables:
             continue
-        shown = _shown(root, path)
+        shown = display_path(root, path)
         if path.stem in datasets:
             errors.add(f"dataset '{path.stem}' is defined twice (also {datasets[path.stem].path})", shown)
             continue
         table_meta = meta if meta is not None and path.suffix.lower() == ".csv" else None
         try:
             for part in (path, *([table_meta] if table_meta else [])):
-                confined_file(part, [root], _shown(root, part), MAX_FILE_BYTES)
+                confined_file(part, [root], display_path(root, part), MAX_FILE_BYTES)
         except ReportgenError as error:
             errors.extend(error)
             continue
         if table_meta is not None:
-            dataset = load_table(path, shown, table_meta, _shown(root, table_meta), errors)
+            dataset = load_table(path, shown, table_meta, display_path(root, table_meta), errors)
         else:
             dataset = load_dataset(path, shown, errors)
         if dataset is not None:
@@ -291,15 +285,15 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
 def _load_sections(root: Path, errors: ErrorCollector) -> tuple[Section, ...]:
     folder = root / "content" / "sections"
     if not folder.is_dir():
-        errors.add("no sections folder (expected content/sections/*.md)", _shown(root, folder))
+        errors.add("no sections folder (expected content/sections/*.md)", display_path(root, folder))
         return ()
     sections: list[Section] = []
     paths = [path for path in _folder_files(root, folder, errors, recursive=True) if path.suffix == ".md" and not translation_of(path.name)]
     if len(paths) > MAX_SECTIONS:
-        errors.add(f"too many sections ({len(paths):,}; limit {MAX_SECTIONS:,})", _shown(root, folder))
+        errors.add(f"too many sections ({len(paths):,}; limit {MAX_SECTIONS:,})", display_path(root, folder))
         return ()
     for index, path in enumerate(paths):
-        shown = _shown(root, path)
+        shown = display_path(root, path)
         try:
             section = _load_section(root, path, shown, index, errors)
         except ReportgenError as error:
@@ -356,12 +350,12 @@ def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
     folder = root / "content" / "audiences"
     audiences: dict[str, Audience] = {}
     if not folder.is_dir():
-        errors.add("no audiences folder (expected content/audiences/<name>.yaml)", _shown(root, folder))
+        errors.add("no audiences folder (expected content/audiences/<name>.yaml)", display_path(root, folder))
         return audiences
     for path in _folder_files(root, folder, errors):
         if path.suffix.lower() not in (".yaml", ".yml") or path.name.startswith(".") or translation_of(path.name):
             continue
-        shown = _shown(root, path)
+        shown = display_path(root, path)
         if not _NAME.match(path.stem):
             errors.add(f"audience name '{path.stem}' must be lower-case letters, digits, - or _", shown)
             continue
@@ -373,7 +367,7 @@ def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
         if audience is not None:
             audiences[audience.name] = audience
     if not audiences and not errors.errors:
-        errors.add("no audiences defined (add content/audiences/<name>.yaml)", _shown(root, folder))
+        errors.add("no audiences defined (add content/audiences/<name>.yaml)", display_path(root, folder))
     return audiences
 
 

@@ -20,6 +20,7 @@ from typing import IO, Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import ExitStatus, ReportgenError
+from .paths import display_path
 from .preview.session import Log, PreviewSession, copy_fonts
 from .resources import read_file
 
@@ -384,14 +385,7 @@ def _changed_files(root: Path, changes: set[tuple[Any, str]]) -> list[str]:
     for change, path in changes:
         kinds.setdefault(path, set()).add(change)
     lasting = [path for path, seen in kinds.items() if not (Change.added in seen and not Path(path).exists())]
-    return sorted(_shown(root, Path(path)) for path in lasting)
-
-
-def _shown(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    return sorted(display_path(root, Path(path)) for path in lasting)
 
 
 def _inline_project_images(html: str, root: Path) -> str:
