@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import time
 from pathlib import Path
@@ -21,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.streams = streams or (sys.stdout, sys.stderr)
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             stdout, stderr = self.streams
             (stdout if file is sys.stdout else stderr).write(message)
@@ -36,9 +35,9 @@ def _parser(stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> arg
     )
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=functools.partial(_Parser, streams=streams))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    build = commands.add_parser("build", help="build every audience's briefing and deck")
+    build = commands.add_parser("build", streams=streams, help="build every audience's briefing and deck")
     build.add_argument("projects", nargs="*", default=["."], metavar="PROJECT_DIR", help="project folders (default: .); several build in one run")
     build.add_argument("-a", "--audience", action="append", dest="audiences", metavar="AUDIENCE", help="only this audience (repeatable)")
     build.add_argument("-l", "--language", action="append", dest="languages", metavar="LANGUAGE", help="only editions in this language (repeatable), e.g. ru")
@@ -50,19 +49,19 @@ def _parser(stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> arg
     build.add_argument("--force", action="store_true", help="rebuild outputs even if their inputs are unchanged")
     build.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    check = commands.add_parser("check", help="validate the project; write nothing")
+    check = commands.add_parser("check", streams=streams, help="validate the project; write nothing")
     check.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
     check.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    listing = commands.add_parser("list", help="show audiences and the sections and slides each gets")
+    listing = commands.add_parser("list", streams=streams, help="show audiences and the sections and slides each gets")
     listing.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
     listing.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    new = commands.add_parser("new", help="scaffold a minimal project that builds as it is")
+    new = commands.add_parser("new", streams=streams, help="scaffold a minimal project that builds as it is")
     new.add_argument("target", metavar="NEW_DIR")
     new.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
-    serve = commands.add_parser("serve", help="live preview: rebuild on save, reload the page")
+    serve = commands.add_parser("serve", streams=streams, help="live preview: rebuild on save, reload the page")
     serve.add_argument("project", nargs="?", default=".", metavar="PROJECT_DIR")
     serve.add_argument("-a", "--audience", dest="audience", metavar="AUDIENCE", help="audience shown first")
     serve.add_argument("--host", default="127.0.0.1")

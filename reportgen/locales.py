@@ -107,7 +107,8 @@ class Locale:
         """Return digits written the English way ('3,000.5') with this locale's symbols."""
         if self.group == "," and self.decimal == ".":
             return english
-        return english.translate(str.maketrans({",": self.group, ".": self.decimal}))
+        symbols: dict[str, str | int | None] = {",": self.group, ".": self.decimal}
+        return english.translate(str.maketrans(symbols))
 
     @property
     def percent_suffix(self) -> str:

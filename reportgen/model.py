@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from .locales import Locale, current, locale_of
+from .locales import Locale, locale_of
 from .numbers import AUTO, NumberFormat, date_problem, event_date, format_date, format_number, pattern, starred
 
 __all__ = ["date_problem", "format_date", "format_number"]  # re-exported: numbers.py writes them

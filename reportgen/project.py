@@ -19,7 +19,6 @@ from .model import (
     Project,
     Section,
     SectionRule,
-    Source,
     Theme,
     date_problem,
 )

@@ -277,7 +277,7 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
     translated_figures = []
     for figure in dataset.figures:
         words = figures.get(figure.key)
-        if not isinstance(words, dict):
+        if not isinstance(words, LineDict):  # every YAML mapping is read as a LineDict
             errors.add(f"no translation of figure '{figure.key}' (add it under 'figures:')", path, fields.line_of("figures") or 1)
             continue
         check_keys(words, FIGURE_FIELDS, path, errors, f"figure '{figure.key}'")
@@ -332,5 +332,5 @@ def _figure(figure: Figure, words: Mapping[str, Any], path: str, errors: ErrorCo
 def _event(event: Event, words: Any) -> Event:
     if not isinstance(words, dict):
         return event
-    changes = {key: str(words[key]) for key in EVENT_FIELDS if key in words and hasattr(event, key)}
+    changes: dict[str, Any] = {key: str(words[key]) for key in EVENT_FIELDS if key in words and hasattr(event, key)}
     return dataclasses.replace(event, **changes)

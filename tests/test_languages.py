@@ -18,7 +18,7 @@ NBSP = "\u00a0"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Build the bilingual sample once: every audience in every language it has."""
-    from conftest import PROJECTS, run_cli
+    from helpers import PROJECTS, run_cli
 
     project = tmp_path_factory.mktemp("bilingual") / "bilingual"
     shutil.copytree(PROJECTS / "bilingual", project)

@@ -21,7 +21,7 @@ from ..locales import using
 from ..xref import resolve_xrefs
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
-from ..resources import ASSETS, FONTS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
+from ..resources import ASSETS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
 
