@@ -1,6 +1,7 @@
 """Helpers the test modules share (fixtures are in conftest.py, which imports these): paths,
-the CLI run in-process, project edits, LibreOffice conversions, slide-text measuring and
-Excel number formats. Test modules import from here, never from each other."""
+the CLI run in-process, project edits, LibreOffice conversions, slide-text measuring, Excel
+number formats and reading PDFs. Test modules take helpers from here, not from each other (only
+test_russian_edition imports test_decks_built's tests, to run them again on the Russian deck)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import subprocess
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from reportgen import textfit
 from reportgen.cli import main
@@ -180,3 +184,87 @@ def _overlap(a, b) -> float:
     smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])) or 1.0
     return width * height / smaller
 
+
+# Reading PDFs
+
+@lru_cache(maxsize=None)
+def page_texts(path: Path, layout: bool = True) -> tuple[str, ...]:
+    """Return the text of each page: laid out line by line as printed (pdftotext -layout),
+    or in the order it was written (pdftotext -raw), so a key figure set in two sizes reads as one."""
+    command = ["pdftotext", "-layout" if layout else "-raw"]
+    text = subprocess.run(command + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return tuple(text.split("\f")[:-1])
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def outline(path: Path) -> list[tuple[int, str, int]]:
+    """Return the bookmarks as (level, title, 1-based page), in order."""
+    reader = PdfReader(path)
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                found.append((level, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 1)
+    return found
+
+
+def struct_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """Return every element of the PDF's structure tree."""
+    elements, seen = [], set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                return
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                visit(kid)
+        elif isinstance(node, DictionaryObject):
+            if node.get("/Type") == "/StructElem" or "/S" in node:
+                elements.append(node)
+            if "/K" in node:
+                visit(node["/K"])
+
+    visit(reader.trailer["/Root"]["/StructTreeRoot"])
+    return elements
+
+
+def fonts(reader: PdfReader) -> list[DictionaryObject]:
+    """Return every font used on any page, including inside form XObjects (charts, logos)."""
+    found, seen = [], set()
+
+    def visit(resources: object) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not isinstance(resources, DictionaryObject):
+            return
+        for reference in (resources.get("/Font") or {}).values():
+            if reference.idnum not in seen:
+                seen.add(reference.idnum)
+                found.append(reference.get_object())
+        for reference in (resources.get("/XObject") or {}).values():
+            xobject = reference.get_object()
+            if reference.idnum not in seen and xobject.get("/Subtype") == "/Form":
+                seen.add(reference.idnum)
+                visit(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def embedded(font: DictionaryObject) -> bool:
+    if font.get("/Subtype") == "/Type0":
+        font = font["/DescendantFonts"][0].get_object()
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else {}
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))

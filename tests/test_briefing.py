@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from helpers import embedded, flat, fonts, outline, page_texts, struct_elements
 
 from reportgen.citations import strip_citations
 from reportgen.build import build
@@ -37,19 +38,6 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pd
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def page_texts(path: Path, layout: bool = True) -> tuple[str, ...]:
-    """Return the text of each page: laid out line by line as printed (pdftotext -layout),
-    or in the order it was written (pdftotext -raw), so a key figure set in two sizes reads as one."""
-    command = ["pdftotext", "-layout" if layout else "-raw"]
-    text = subprocess.run(command + [str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return tuple(text.split("\f")[:-1])
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
-
 
 def reading(text: str) -> str:
     """Return text as read: words broken at a line end joined again, quotes straight."""
@@ -74,22 +62,6 @@ def outline_items(reader: PdfReader) -> list:
         return [found for item in items for found in (walk(item) if isinstance(item, list) else [item])]
 
     return walk(reader.outline)
-
-
-def outline(path: Path) -> list[tuple[int, str, int]]:
-    """Return the bookmarks as (level, title, 1-based page), in order."""
-    reader = PdfReader(path)
-    found: list[tuple[int, str, int]] = []
-
-    def walk(items: list, level: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                found.append((level, str(item.title), reader.get_destination_page_number(item) + 1))
-
-    walk(reader.outline, 1)
-    return found
 
 
 def contents_entries(path: Path) -> tuple[int, list[tuple[str, str, int]]]:
@@ -129,60 +101,6 @@ def heading_on(page: str, number: str, title: str) -> bool:
     if number:
         return f"{number} {title}" in flat(page)
     return any(line.strip() == title for line in page.splitlines())
-
-
-def struct_elements(reader: PdfReader) -> list[DictionaryObject]:
-    """Return every element of the PDF's structure tree."""
-    elements, seen = [], set()
-
-    def visit(node: object) -> None:
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                return
-            seen.add(node.idnum)
-            node = node.get_object()
-        if isinstance(node, ArrayObject):
-            for kid in node:
-                visit(kid)
-        elif isinstance(node, DictionaryObject):
-            if node.get("/Type") == "/StructElem" or "/S" in node:
-                elements.append(node)
-            if "/K" in node:
-                visit(node["/K"])
-
-    visit(reader.trailer["/Root"]["/StructTreeRoot"])
-    return elements
-
-
-def fonts(reader: PdfReader) -> list[DictionaryObject]:
-    """Return every font used on any page, including inside form XObjects (charts, logos)."""
-    found, seen = [], set()
-
-    def visit(resources: object) -> None:
-        resources = resources.get_object() if resources is not None else None
-        if not isinstance(resources, DictionaryObject):
-            return
-        for reference in (resources.get("/Font") or {}).values():
-            if reference.idnum not in seen:
-                seen.add(reference.idnum)
-                found.append(reference.get_object())
-        for reference in (resources.get("/XObject") or {}).values():
-            xobject = reference.get_object()
-            if reference.idnum not in seen and xobject.get("/Subtype") == "/Form":
-                seen.add(reference.idnum)
-                visit(xobject.get("/Resources"))
-
-    for page in reader.pages:
-        visit(page.get("/Resources"))
-    return found
-
-
-def embedded(font: DictionaryObject) -> bool:
-    if font.get("/Subtype") == "/Type0":
-        font = font["/DescendantFonts"][0].get_object()
-    descriptor = font.get("/FontDescriptor")
-    descriptor = descriptor.get_object() if descriptor is not None else {}
-    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def build_variant(project: Path, audience: str, pdf_options: str, out: Path) -> Path:
