@@ -66,6 +66,7 @@ def test_a_broken_project_fails_alone_and_keeps_its_previous_outputs(three, cli)
                                        for path in ("board/quarterly-review.html", "team/quarterly-review.html")]
 
 
+@pytest.mark.slow  # three projects rendered in worker processes
 def test_a_render_error_in_a_worker_stops_only_its_own_project(three, tmp_path):
     middle = three[1]
     # An SVG that points to a missing image: found only when WeasyPrint lays the PDF out.

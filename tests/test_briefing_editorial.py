@@ -154,6 +154,7 @@ def test_lines_of_running_text_hold_60_to_80_characters(pdfs, audience):
     assert 60 <= statistics.mean(len(line) for line in lines) <= 80
 
 
+@pytest.mark.slow  # a whole build of the repository's project on letter paper
 def test_the_measure_holds_on_letter_paper(tmp_path):
     project = tmp_path / "repo"
     shutil.copytree(REPO / "content", project / "content")
@@ -281,6 +282,7 @@ def test_running_headers_name_the_section_in_force_at_the_top_of_each_page(pdfs,
         in_force = starts[-1] if starts else in_force
 
 
+@pytest.mark.slow  # a whole PDF build
 def test_a_figure_pushed_to_the_next_page_lets_the_following_prose_fill_the_hole(tmp_path):
     """Lengthen a sample section until its chart no longer fits at a page foot and leaves a
     hole; the PDF then places the chart after the next paragraph, and has fewer holes."""

@@ -21,6 +21,7 @@ def _deck_renderer_available() -> bool:
 FORMATS = ["pdf", "pptx"] if _deck_renderer_available() else ["pdf"]
 
 
+@pytest.mark.slow  # two whole builds, one in worker processes
 def test_two_jobs_write_the_same_bytes_as_one(project_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     project = project_copy()

@@ -16,6 +16,8 @@ from helpers import PROJECTS, run_cli
 
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z
 
+pytestmark = pytest.mark.slow  # every test compares whole builds made in child processes
+
 
 def build(tmp_path: Path, name: str, *args: str) -> Path:
     """Copy the minimal project to tmp_path/name and build it; return the output folder."""

@@ -320,6 +320,7 @@ def _wait_for_state(port: int, condition, timeout: float = 30.0) -> dict:
     raise AssertionError(f"timed out; last state: { {k: v for k, v in state.items() if k != 'slides'} }")
 
 
+@pytest.mark.slow  # the server in a child process, builds in further children
 def test_serve_rebuilds_on_save_and_stops_cleanly_on_ctrl_c(project_copy):
     project = project_copy()
     port = _free_port()
