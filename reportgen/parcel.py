@@ -12,14 +12,16 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from .errors import ProjectErrors, ReportgenError
 from .incremental import PACKAGE, toolchain
@@ -46,6 +48,7 @@ class Parcel:
     package: str  # reportgen's package folder there
     toolchain: str  # incremental.toolchain() there: the worker must render with the same
     inputs: tuple[tuple[str, str], ...]  # (path relative to the project folder, sha256)
+    epoch: str | None = None  # SOURCE_DATE_EPOCH on the planning machine: the worker stamps outputs with it
 
 
 def pack(job: Job, sources: Sources) -> tuple[Parcel, dict[str, Path]]:
@@ -63,7 +66,7 @@ def pack(job: Job, sources: Sources) -> tuple[Parcel, dict[str, Path]]:
             continue
         inputs.append((name, digest))
         files[digest] = path
-    parcel = Parcel(job, str(root), str(PACKAGE.resolve()), toolchain(), tuple(inputs))
+    parcel = Parcel(job, str(root), str(PACKAGE.resolve()), toolchain(), tuple(inputs), os.environ.get("SOURCE_DATE_EPOCH"))
     return parcel, files
 
 
@@ -80,9 +83,32 @@ def render_parcel(parcel: Parcel, blobs: Mapping[str, bytes]) -> tuple[bytes, Ou
     here = _project_folder(parcel.inputs, blobs)
     moves = ((Path(parcel.root), here), (Path(parcel.package), PACKAGE.resolve()))
     try:
-        return render_job(_relocated(parcel.job, moves))
+        with _build_epoch(parcel.epoch):
+            return render_job(_relocated(parcel.job, moves))
     except ReportgenError as error:
         return _moved_back(error, [(new, old) for old, new in moves])
+
+
+_epoch_lock = threading.Lock()
+
+
+@contextmanager
+def _build_epoch(epoch: str | None) -> Iterator[None]:
+    """Render with the planning machine's SOURCE_DATE_EPOCH (or none), whatever the worker's
+    environment says, so a cluster stamps outputs exactly as the local pool does."""
+    with _epoch_lock:  # the variable is process-wide: one job's stamp at a time
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = epoch
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 _folders: OrderedDict[str, Path] = OrderedDict()  # this worker's project folders, the latest last
