@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping
 
 from . import citations
@@ -9,7 +10,7 @@ from .bibliography import short_name
 from .errors import ReportgenError
 from .locales import current, full_stop
 from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
-from .numbers import pattern, unit_caption
+from .numbers import format_number, pattern, unit_caption
 
 CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
                 "stack", "lines", "categories", "_line"}
@@ -158,6 +159,8 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         raise where.error(f"the reference '{reference.key}' is in {reference.unit}, the chart in {units.pop()}")
     if entry.parts_of_whole and any(figure.value < 0 for figure in figures):
         raise where.error(f"a {entry.name} chart cannot show negative values")
+    if entry.parts_of_whole and reference is not None:
+        _check_whole([figure.value for figure in figures], reference, entry.name, where)
     unit = figures[0].unit
     derived = tuple(figure.is_derived for figure in figures)
     sources = [figure.source for figure in figures] + ([reference.source] if reference else [])
@@ -190,6 +193,14 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
                           if reference else ""),
         derived_key=derived_note(config),
     )
+
+
+def _check_whole(values: list[float], whole: Figure, kind: str, where: Where) -> None:
+    """Refuse a doughnut whose segments do not add up to the whole its reference names."""
+    total = sum(values)
+    if not math.isclose(total, whole.value, rel_tol=0.005):
+        raise where.error(f"the segments of a {kind} chart add up to {format_number(total)}, "
+                          f"not its reference '{whole.key}' ({format_number(whole.value)})")
 
 
 _SINGULAR = {"series": "series", "lines": "series", "columns": "column", "categories": "category"}
@@ -248,6 +259,8 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         reference = figure_refs([options["reference"]], data, where)[0]
         if reference.unit not in units:
             raise where.error(f"the reference '{options['reference']}' is in {reference.unit}, the chart in {units.pop()}")
+        if entry.parts_of_whole:
+            _check_whole([v for v in series[0].values if v is not None], reference, entry.name, where)
     cells = [cell for column in columns for i in rows if (cell := column.cells[i]) is not None]
     sources = [c.source for c in columns] + ([reference.source] if reference else [])
     if not cells:

@@ -351,6 +351,17 @@ def test_doughnut_shows_the_total_in_its_hole():
     assert texts(root, "total") == ["563*"]  # it includes an estimate
 
 
+def test_a_doughnut_with_a_reference_shows_that_whole_as_reported_and_names_it():
+    progress = ChartSpec("doughnut", "Progress to the target", ("Trade in 2023", "Still to go"), (563, 437),
+                         "USD million", "trade", derived=(False, True),
+                         reference_label="Government target: $1 billion", reference_value=1000)
+    root = parse(chart_svg(progress, THEME))
+
+    assert texts(root, "total") == ["1,000"]  # the target is reported: no star although a segment is derived
+    assert texts(root, "whole") == ["Government target"]
+    assert texts(root, "value") == ["563", "437*"]
+
+
 def test_suggested_heights_give_bars_room_as_they_multiply():
     assert suggested_height(TRADE) == 72.0
     assert suggested_height(CARGO) == 37.0

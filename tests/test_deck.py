@@ -255,6 +255,17 @@ def test_every_chart_type_reads_back(kind, expected):
     assert tuple(chart.plots[0].series[0].values) == spec.values
 
 
+def test_a_doughnut_names_its_whole_in_its_title_and_keeps_one_ring():
+    spec = ChartSpec("doughnut", "Progress", ("Trade in 2023", "Still to go"), (563.0, 437.0), "USD million",
+                     "Trade", derived=(False, True), source=SOURCE,
+                     reference_label="Government target: $1 billion", reference_value=1000.0)
+    prs = Presentation(io.BytesIO(render_deck(_plan(Slide("Chart", title="Progress", chart=spec)))))
+    chart = next(shape.chart for shape in prs.slides[0].shapes if shape.has_chart)
+    assert chart.chart_type == XL_CHART_TYPE.DOUGHNUT
+    assert [tuple(series.values) for series in chart.series] == [(563.0, 437.0)]  # no flat target ring
+    assert chart.has_title and chart.chart_title.text_frame.text == "Government target: $1 billion"
+
+
 def test_an_unknown_chart_type_is_an_error():
     spec = ChartSpec("radar", "R", ("a",), (1.0,), "", "s")
     with pytest.raises(ReportgenError, match="unknown chart type 'radar'"):

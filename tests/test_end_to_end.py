@@ -109,6 +109,22 @@ def test_the_business_deck_charts_trade_with_the_values_of_the_data(repo_build):
     assert len(tables) == 1 and tables[0].cell(1, 1).text == cargo.tonnes_2022.text + " *"
 
 
+def test_the_project_draws_three_chart_kinds_and_the_academic_doughnut_is_the_target(repo_build):
+    trade = load_project(REPO).data["trade"]
+    kinds = set()
+    for audience in AUDIENCES:
+        deck = Presentation(str(repo_build / audience / "kz-tm-partnership.pptx"))
+        kinds |= {shape.chart.chart_type.name.split("_")[0] for slide in deck.slides for shape in slide.shapes
+                  if shape.has_chart}
+    assert {"COLUMN", "BAR", "DOUGHNUT"} <= kinds
+    deck = Presentation(str(repo_build / "academic" / "kz-tm-partnership.pptx"))
+    doughnut = next(shape.chart for slide in deck.slides for shape in slide.shapes
+                    if shape.has_chart and shape.chart.chart_type.name == "DOUGHNUT")
+    assert tuple(doughnut.plots[0].series[0].values) == (trade.y2023.value, trade.gap_to_target.value)
+    assert trade.y2023.value + trade.gap_to_target.value == trade.target.value
+    assert doughnut.chart_title.text_frame.text == f"{trade.target.label}: {trade.target.text}"
+
+
 @pytest.mark.parametrize("audience", ["government", "business", "academic"])
 def test_at_least_a_third_of_the_slides_carry_a_visual(repo_build, audience):
     deck = Presentation(str(repo_build / audience / "kz-tm-partnership.pptx"))

@@ -226,6 +226,21 @@ def test_doughnut_is_accepted_for_a_list_of_figures(project_copy, cli):
     assert cli("check", project).code == 0
 
 
+@pytest.mark.parametrize("whole, code, err", [
+    ("q1 + q2 + q3 + q4", 0, ""),
+    ("q1 + q2 + q3 + q4 + 10", 1, "content/sections/02-sales.md:12: error: the segments of a doughnut chart add up to 585, "
+     "not its reference 'year' (595)"),
+])
+def test_a_doughnut_reference_is_the_whole_its_segments_must_add_up_to(project_copy, cli, whole, code, err):
+    project = project_copy("minimal")
+    data = project / "content" / "data" / "sales.csv"
+    data.write_text(data.read_text() + f"year,Year,2025,,USD thousand,ledger,,{whole},\n")
+    section = project / "content" / "sections" / "02-sales.md"
+    section.write_text(section.read_text().replace("type: column", "type: doughnut\nreference: year", 1))
+    result = cli("check", project)
+    assert (result.code, result.err.strip()) == (code, err)
+
+
 def test_a_bad_cell_and_an_unknown_format_are_reported_at_their_line(project_copy, cli):
     project = project_copy("charts")
     data = project / "content" / "data"

@@ -35,7 +35,7 @@ class ChartKind:
     min_series: int = 1
     max_series: int | None = None
     parts_of_whole: bool = False  # pie, doughnut: one series of shares, nothing negative
-    reference: bool = True  # may carry a reference (target) line
+    reference: bool = True  # may carry a reference: a target line, or a doughnut's whole
     tall: Callable[[ChartSpec, float], float] | None = None  # height in mm for a width in mm
 
     @property
@@ -99,7 +99,7 @@ KINDS: dict[str, ChartKind] = {kind.name: kind for kind in (
     ChartKind("pie", "Pie chart", _pie(False), {"": "PIE"}, max_series=1, parts_of_whole=True,
               reference=False, tall=_pie_height),
     ChartKind("doughnut", "Doughnut chart", _pie(True), {"": "DOUGHNUT"}, max_series=1,
-              parts_of_whole=True, reference=False, tall=_pie_height),
+              parts_of_whole=True, tall=_pie_height),  # its reference is the whole, in the hole
     ChartKind("scatter", "Scatter chart", draw_scatter, {"": "XY_SCATTER"}, min_series=2,
               max_series=2, reference=False),
     ChartKind("combo", "Column and line chart", draw_vertical, {"": "COLUMN_CLUSTERED"},

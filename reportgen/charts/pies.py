@@ -31,13 +31,22 @@ def draw_pie(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool], colours: 
                 canvas.add("path", d=path, fill=canvas.hatch(), class_="hatch")
         angle += sweep
     if hole:
-        total_label = minus(format_number(total)) + ("*" if any(derived) else "")
+        total_label, caption = _centre(spec, total, any(derived))
         canvas.text(cx, cy + 2, total_label, 10, colours["text"], anchor="middle", bold=True,
                     cls="total")
-        if spec.unit:
-            canvas.text(cx, cy + 11, ellipsize(spec.unit, 7, inner * 1.6), 7, colours["muted"],
-                        anchor="middle", cls="unit")
+        if caption:
+            canvas.text(cx, cy + 11, ellipsize(caption, 7, inner * 1.6), 7, colours["muted"],
+                        anchor="middle", cls="unit" if spec.reference_value is None else "whole")
     _legend(canvas, spec, derived, colours, shades, cx + radius + 18, cy)
+
+
+def _centre(spec: ChartSpec, total: float, derived: bool) -> tuple[str, str]:
+    """Return what a doughnut's hole says: the whole its reference names (as reported, with its
+    name), or else the sum of its segments (starred when one is derived) and the unit."""
+    if spec.reference_value is None:
+        return minus(format_number(total)) + ("*" if derived else ""), spec.unit
+    name = spec.reference_label.partition(":")[0]
+    return minus(format_number(spec.reference_value)), name
 
 
 def _legend(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool], colours: dict[str, str],

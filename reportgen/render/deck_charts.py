@@ -37,6 +37,7 @@ from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, line_height, t
 LABEL_PT = 14
 AXIS_PT = 14
 _REF = TextStyle(12, bold=True)
+DOUGHNUT_HOLE = 35  # % of the radius
 _MULTI_LABELS = 16  # label every point of a chart of several series up to this many points
 
 
@@ -52,8 +53,8 @@ def chart_type(spec: ChartSpec) -> XL_CHART_TYPE:
 
 def _reference_series(spec: ChartSpec) -> Series | None:
     """Return the reference (target) as a flat series of the chart, or None (bars draw it)."""
-    if spec.reference_value is None or spec.type == "bar":
-        return None
+    if spec.reference_value is None or spec.type == "bar" or KINDS[spec.type].parts_of_whole:
+        return None  # bars draw it; a doughnut's reference is its whole, named in the title
     n = len(spec.categories)
     name = spec.reference_label.partition(":")[0] if spec.reference_label else "Reference"
     fmt = spec.reference_format or spec.number_format
@@ -528,6 +529,17 @@ def _is_light(hex_value: str) -> bool:
     return 0.299 * red + 0.587 * green + 0.114 * blue > 160
 
 
+def _whole_title(chart: Chart, text: str, theme: Theme) -> None:
+    """Name a doughnut's whole (its reference, e.g. "Government target: $1 billion") above it."""
+    chart.has_title = True
+    frame = chart.chart_title.text_frame
+    frame.text = text
+    run = frame.paragraphs[0].runs[0]
+    run.font.size = Pt(AXIS_PT)
+    run.font.bold = False
+    run.font.color.rgb = rgb(theme.muted)
+
+
 def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     plot = chart.plots[0]
     plot.vary_by_categories = True
@@ -537,8 +549,14 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     for index in range(len(spec.values)):
         point = series.points[index]
         colour = palette[index % len(palette)]
-        point.format.fill.solid()
-        point.format.fill.fore_color.rgb = rgb(colour)
+        if spec.derived and spec.derived[index]:  # hatched, as the briefing draws estimates
+            point.format.fill.patterned()
+            point.format.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+            point.format.fill.fore_color.rgb = rgb(colour)
+            point.format.fill.back_color.rgb = rgb(tint(colour, 0.75))
+        else:
+            point.format.fill.solid()
+            point.format.fill.fore_color.rgb = rgb(colour)
         point.format.line.color.rgb = rgb("FFFFFF")
         point.format.line.width = Pt(1.5)
     labels = series.data_labels  # series level: point labels below must not hide the others
@@ -550,7 +568,7 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.font.bold = True
     is_pie = spec.type == "pie"
     for index, fmt in enumerate(data.number_formats):
-        light = _is_light(palette[index % len(palette)])
+        light = _is_light(palette[index % len(palette)]) or bool(spec.derived and spec.derived[index])  # hatched
         _point_format(series, index, fmt, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None,
                       "" if is_pie or light else "FFFFFF", is_pie)
     if spec.type == "pie":
@@ -560,8 +578,13 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
         _set_separator(labels._element, "\n")
     else:
         labels.font.color.rgb = rgb("FFFFFF")
+        hole = chart._chartSpace.find(".//" + qn("c:holeSize"))
+        if hole is not None:  # a wide ring for labels such as "about $437*" (LibreOffice keeps 50%)
+            hole.set("val", str(DOUGHNUT_HOLE))
         chart.has_legend = True
         chart.legend.position = XL_LEGEND_POSITION.RIGHT
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(AXIS_PT)
         chart.legend.font.color.rgb = rgb(theme.text)
+        if spec.reference_value is not None:  # the whole the segments make up, as reported
+            _whole_title(chart, spec.reference_label, theme)
