@@ -26,6 +26,9 @@ from reportgen.cli import main
 
 PROJECTS = Path(__file__).parent / "projects"
 REPO = Path(__file__).parent.parent
+# The repository's one source as its Chicago styles print it (headline in title case).
+REPO_SOURCE_TITLE = "Kazakhstan and Turkmenistan: Cornerstones of Central Asian Stability"
+REPO_SOURCE_URL = "https://newscentralasia.net/2024/09/20/kazakhstan-and-turkmenistan-cornerstones-of-central-asian-stability"
 
 
 @dataclass
