@@ -53,6 +53,19 @@ def test_trimming_drops_the_least_important_slides_last_first_and_keeps_title_an
     assert [slide.title for slide, _ in _trim(slides, 1)[0]] == ["Title", "Closing"]
 
 
+def test_a_key_points_sections_first_chart_outranks_its_list_when_the_deck_is_trimmed(project_copy):
+    from reportgen.deck_items import collect
+
+    project = project_copy()
+    (project / "content" / "audiences" / "team.yaml").write_text(
+        'title: Sales team\nsections:\n  - {tag: "*", depth: key_points}\n')
+    edition = make_edition(load_project(project), "team")
+    sales = next(section for section in edition.sections if section.id == "sales")
+    items = collect(edition, [sales], []).items["sales"]
+    charts = [item for item in items if item["kind"] == "chart"]
+    assert [item["priority"] for item in charts] == [2, 3]  # the list slide of a key_points section is 3
+
+
 def test_a_plan_naming_an_unknown_layout_fails_with_the_masters_layouts(project_copy):
     from reportgen.render.deck import render_deck
 
