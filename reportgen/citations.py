@@ -113,12 +113,15 @@ def edition_citer(edition: Edition) -> Citer:
 
 
 def references(edition: Edition, plain: bool = False) -> list[dict[str, str]]:
-    """Return the edition's bibliography: ``id``, ``html`` (or ``text``), ``note``, ``url`` per entry."""
+    """Return the edition's bibliography: ``id``, ``html`` (or ``text``), ``note``, ``url`` per entry,
+    and ``numbered``: whether the style numbers its list (a notes style) or not (author-date)."""
     entries = []
-    for source_id, entry in edition_citer(edition).references(source.id for source in edition.sources):
+    citer = edition_citer(edition)
+    for source_id, entry in citer.references(source.id for source in edition.sources):
         source = edition.config.source(source_id)
         note = source.note if source else ""
-        entries.append({"id": source_id, "html": entry, "text": _plain(entry), "note": note, "url": source.url if source else ""})
+        entries.append({"id": source_id, "html": entry, "text": _plain(entry), "note": note, "url": source.url if source else "",
+                        "numbered": citer.is_note_style})
     return entries
 
 

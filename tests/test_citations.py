@@ -80,6 +80,8 @@ def test_author_date_style_puts_citations_in_the_text(built):
     assert "(Harbour Authority 2026, 9; Okafor 2025)" in text
     assert footnotes(document) == []
     assert "Okafor, Ada. 2025. “Cranes Arrive at the New Quay.” Harbour Gazette, November 3." in text
+    # An author-date reference list is read by author and year: unnumbered; a notes list is numbered.
+    assert '<ul class="source-list">' in document and '<ol class="source-list">' in html_of(built, "notes")
 
 
 def test_bibliography_lists_every_source_with_its_url_as_a_link(built):
@@ -198,6 +200,7 @@ def test_repo_pdfs_cite_through_the_bibliography(repo_build, audience):
     text = " ".join(repo_pages(repo_build, audience))
     assert "nca-2024" not in text and "[@" not in text
     squashed = squash(text)  # lines broken and words hyphenated anywhere
+    assert REPO_SOURCE_URL in re.sub(r"\s", "", text), "the address is broken with an added hyphen"
     if audience == "executive":  # author-date: "(nCa 2024, para. 14)" and the reference once
         assert re.search(r"\(nCa2024,para\.\d+\)", squashed), "no in-text citation"
         assert squash(f"nCa. 2024. “{REPO_SOURCE_TITLE}.” nCa, September 20. {REPO_SOURCE_URL}") in squashed, "no bibliography entry"
