@@ -112,7 +112,7 @@ def edition_citer(edition: Edition) -> Citer:
     return Citer(edition.config.sources, style_path(name, edition.root, referrer, None), edition.config.language)
 
 
-def references(edition: Edition, plain: bool = False) -> list[dict[str, str]]:
+def references(edition: Edition, plain: bool = False) -> list[dict[str, Any]]:
     """Return the edition's bibliography: ``id``, ``html`` (or ``text``), ``note``, ``url`` per entry,
     and ``numbered``: whether the style numbers its list (a notes style) or not (author-date)."""
     entries = []
