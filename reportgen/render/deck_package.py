@@ -6,7 +6,6 @@ import io
 import re
 import zipfile
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
 
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -96,23 +95,6 @@ def parse_timestamp(text: str) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
-
-
-def app_properties(slides: int, notes: int, titles: list[str]) -> bytes:
-    """Return a docProps/app.xml that describes this deck instead of the template's."""
-    parts = "".join(f"<vt:lpstr>{escape(title)}</vt:lpstr>" for title in titles)
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        "<TotalTime>0</TotalTime><Application>reportgen</Application>"
-        "<PresentationFormat>Widescreen</PresentationFormat>"
-        f"<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>"
-        "<ScaleCrop>false</ScaleCrop>"
-        f'<TitlesOfParts><vt:vector size="{len(titles)}" baseType="lpstr">{parts}</vt:vector>'
-        "</TitlesOfParts><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
 
 
 def save_deterministic(prs: Presentation, created: datetime,
