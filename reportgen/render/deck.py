@@ -15,7 +15,6 @@ from typing import Any, Iterator, Sequence
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
 from pptx.util import Emu, Pt
@@ -26,6 +25,7 @@ from reportgen.model import DeckPlan, Slide
 from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
 from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels, ooxml
 from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.render.ooxml import qn
 from reportgen.render.deck_layouts import (OTHER, ROLES, LayoutRules, Layouts, box_of, bullet_indent,
                                            placeholder_of, text_area)
 from reportgen.render.deck_language import set_text_language

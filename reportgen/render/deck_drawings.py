@@ -13,13 +13,13 @@ from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
+from reportgen.render import ooxml
+from reportgen.render.ooxml import qn
 from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
                                paragraph_height, wrap)
 
@@ -390,8 +390,5 @@ def _set_borders(cell, bottom: str) -> None:
     for tag in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
         for old in tc_pr.findall(qn(tag)):
             tc_pr.remove(old)
-    lines = [f'<a:{tag} {nsdecls("a")} w="0"><a:noFill/></a:{tag}>' for tag in ("lnL", "lnR", "lnT")]
-    lines.append(f'<a:lnB {nsdecls("a")} w="9525" cap="flat" cmpd="sng"><a:solidFill>'
-                 f'<a:srgbClr val="{bottom}"/></a:solidFill><a:prstDash val="solid"/></a:lnB>')
-    for position, xml in enumerate(lines):
-        tc_pr.insert(position, parse_xml(xml))
+    for position, border in enumerate(ooxml.cell_borders(bottom)):
+        tc_pr.insert(position, border)

@@ -13,8 +13,7 @@ from pptx.presentation import Presentation
 
 from reportgen.errors import ReportgenError
 from reportgen.model import Theme
-
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+from reportgen.render.ooxml import A as _A
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
