@@ -27,7 +27,7 @@ from pptx.parts.slide import SlideLayoutPart
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportgen.model import Theme  # noqa: E402
-from reportgen.render.ooxml import app_properties  # noqa: E402
+from reportgen.render.ooxml import A, app_properties, nsdecls, qn  # noqa: E402
 from reportgen.render.deck_package import (  # noqa: E402
     normalise_zip, set_core_properties, set_theme_colours, theme_colours)
 
@@ -45,9 +45,7 @@ BODY_BOX = (MARGIN, BODY_TOP, CONTENT_W, BODY_BOTTOM - BODY_TOP)
 FOOTER_BOX = (MARGIN, 6.9, 10.4, 0.3)
 NUMBER_BOX = (SLIDE_W - MARGIN - 1.2, 6.9, 1.2, 0.3)
 
-_NS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-       'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"')
+_NS = nsdecls("a", "r", "p")
 
 
 def emu(inches: float) -> int:
@@ -312,7 +310,7 @@ def master_xml(layout_rids: list[str]) -> str:
 
 def _rename_theme(theme_xml: bytes) -> bytes:
     root = etree.fromstring(theme_xml)
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    a = f"{{{A}}}"
     root.set("name", THEME_NAME)
     root.find(f"{a}themeElements/{a}clrScheme").set("name", THEME_NAME)
     fonts = root.find(f"{a}themeElements/{a}fontScheme")
@@ -335,7 +333,7 @@ def build() -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = emu(SLIDE_W), emu(SLIDE_H)
     prs.part._element.find(
-        "{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz").attrib.pop("type", None)
+        qn("p:sldSz")).attrib.pop("type", None)
     master = prs.slide_master
     master_part = master.part
     for layout in list(master.slide_layouts):
