@@ -25,13 +25,13 @@ from pptx.util import Emu, Pt
 
 from reportgen.charts import KINDS, chart_alt
 from reportgen.charts._colours import series_colours
+from reportgen.colours import SUPPORT, hex6, is_light, tint
 from reportgen.errors import ReportgenError
 from reportgen.locales import current
 from reportgen.model import ChartSpec, Series, Theme, format_number
 from reportgen.render import ooxml
 from reportgen.render.ooxml import qn
-from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb, tint
-from reportgen.render.deck_package import SUPPORT_COLOURS
+from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb
 from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, line_height, text_width
 
 LABEL_PT = 14
@@ -368,7 +368,7 @@ def _style_references(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
 def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     """Style a chart of several series: a colour each, a legend at the top, labels where they fit."""
     data = spec.all_series()
-    colours = [c.lstrip("#") for c in series_colours(theme, len(data))]
+    colours = [hex6(c) for c in series_colours(theme, len(data))]
     points = len(spec.categories) * len(data)
     for plot in chart.plots:
         if hasattr(plot, "gap_width"):
@@ -510,12 +510,6 @@ def _set_separator(dlbls, text: str) -> None:
     anchor.addnext(ooxml.separator(text))
 
 
-def _is_light(hex_value: str) -> bool:
-    value = hex_value.lstrip("#")
-    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.299 * red + 0.587 * green + 0.114 * blue > 160
-
-
 def _whole_title(chart: Chart, text: str, theme: Theme) -> None:
     """Name a doughnut's whole (its reference, e.g. "Government target: $1 billion") above it."""
     chart.has_title = True
@@ -532,7 +526,7 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     plot.vary_by_categories = True
     series = plot.series[0]
     palette = [theme.accent, theme.accent_dark, tint(theme.accent, 0.45), tint(theme.accent, 0.7),
-               *SUPPORT_COLOURS]
+               *SUPPORT]
     for index in range(len(spec.values)):
         point = series.points[index]
         colour = palette[index % len(palette)]
@@ -555,7 +549,7 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.font.bold = True
     is_pie = spec.type == "pie"
     for index, fmt in enumerate(data.number_formats):
-        light = _is_light(palette[index % len(palette)]) or bool(spec.derived and spec.derived[index])  # hatched
+        light = is_light(palette[index % len(palette)]) or bool(spec.derived and spec.derived[index])  # hatched
         _point_format(series, index, fmt, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None,
                       "" if is_pie or light else "FFFFFF", is_pie)
     if spec.type == "pie":
