@@ -8,7 +8,7 @@ Which characters they can all draw is glyphs.py's concern.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -60,13 +60,25 @@ def font_face_rules(faces: Iterable[Face] = BRIEFING_FACES, base: str | None = N
     return "\n".join(rules)
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """A font's metrics in ems: each character's advance width, the advance of the glyph drawn
+    for a character it lacks (.notdef), and the height of one line (ascent, descent and gap)."""
+
+    advances: Mapping[str, float]
+    missing: float
+    line: float
+
+
 @cache
-def advances(file: str, weight: int = 400) -> dict[str, float]:
-    """Return each character's advance width in ems in *file* at *weight* (variable fonts: that instance)."""
+def metrics(file: str, weight: int = 400) -> Metrics:
+    """Return the metrics of *file* at *weight* (variable fonts: that instance), read with fontTools."""
     from fontTools.ttLib import TTFont
 
     with TTFont(FONTS / file) as font:
         per_em = font["head"].unitsPerEm
         location = {"wght": float(weight)} if "fvar" in font else None
         glyphs = font.getGlyphSet(location=location)
-        return {chr(code): glyphs[name].width / per_em for code, name in font.getBestCmap().items()}
+        hhea = font["hhea"]
+        return Metrics({chr(code): glyphs[name].width / per_em for code, name in font.getBestCmap().items()},
+                       glyphs[".notdef"].width / per_em, (hhea.ascent - hhea.descent + hhea.lineGap) / per_em)
