@@ -35,3 +35,10 @@ def test_a_character_the_font_lacks_measures_as_the_glyph_drawn_for_it_not_a_gue
     sans = metrics(_text.SANS_FILE)
     assert lacking not in sans.advances
     assert textfit.em_width(lacking, _text.SANS_FILE) == sans.missing != 0.55
+
+
+def test_reading_the_fonts_writes_nothing_on_stderr(capfd):
+    metrics.cache_clear()  # Carlito's head table has an odd creation date fontTools would warn about
+    for file in set(textfit._FILES.values()):
+        metrics(file)
+    assert capfd.readouterr().err == ""
