@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -147,44 +146,22 @@ def style_path(name: str, root: Path, referrer: str, line: int | None) -> Path:
     raise ReportgenError(f"unknown citation style '{name}' (known: {', '.join(STYLES)}, or a .csl file under content/)", referrer, line)
 
 
-_compiled = threading.local()
-
-
 def _compile_xpath() -> None:
-    """Let citeproc-py compile each XPath it evaluates once, not on every call.
-
-    citeproc-py walks the style with fixed XPath strings through lxml's ``element.xpath()``,
-    which compiles the expression each time: about two thirds of the time a citation takes.
-    The results are the same. Compiled XPath objects are kept per thread (lxml's are not
-    shared across threads).
-    """
-    from lxml import etree
+    """Let citeproc-py compile each XPath it evaluates once (see ``ooxml.route_xpath``)."""
+    from .render.ooxml import route_xpath
 
     try:  # citeproc-py internals: if a release moves them, run without the speed-up
         from citeproc.model import CitationStylesElement
     except ImportError:
         return
-    namespaces = dict(CitationStylesElement.nsmap)
-
-    def xpath_search(self: Any, expression: str) -> Any:
-        cache = getattr(_compiled, "xpath", None)
-        if cache is None:
-            cache = _compiled.xpath = {}
-        evaluate = cache.get(expression)
-        if evaluate is None:
-            evaluate = cache[expression] = etree.XPath(expression, namespaces=namespaces)
-        return evaluate(self)
-
-    CitationStylesElement.xpath_search = xpath_search
+    route_xpath(CitationStylesElement, "xpath_search", dict(CitationStylesElement.nsmap))
 
 
 @functools.lru_cache(maxsize=8)
 def _style(path: Path, locale: str) -> Any:
     from citeproc import CitationStylesStyle
 
-    if not getattr(_compile_xpath, "done", False):
-        _compile_xpath()
-        _compile_xpath.done = True  # type: ignore[attr-defined]
+    _compile_xpath()
 
     try:
         return CitationStylesStyle(str(path), locale=locale, validate=False)

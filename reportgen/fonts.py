@@ -8,10 +8,12 @@ Which characters they can all draw is glyphs.py's concern.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from .resources import FONTS
 
@@ -60,13 +62,37 @@ def font_face_rules(faces: Iterable[Face] = BRIEFING_FACES, base: str | None = N
     return "\n".join(rules)
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """A font's metrics in ems: each character's advance width, the advance of the glyph drawn
+    for a character it lacks (.notdef), and the height of one line (ascent, descent and gap)."""
+
+    advances: Mapping[str, float]
+    missing: float
+    line: float
+
+
 @cache
-def advances(file: str, weight: int = 400) -> dict[str, float]:
-    """Return each character's advance width in ems in *file* at *weight* (variable fonts: that instance)."""
+def metrics(file: str, weight: int = 400) -> Metrics:
+    """Return the metrics of *file* at *weight* (variable fonts: that instance), read with fontTools."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(FONTS / file) as font:
+    # Carlito's head table gives its creation date as a few seconds after 1904, which fontTools
+    # reports as a warning on stderr every time the table is read; the date is of no use here.
+    head_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    level = head_log.level
+    head_log.setLevel(logging.ERROR)
+    try:
+        return _read_metrics(TTFont, file, weight)
+    finally:
+        head_log.setLevel(level)
+
+
+def _read_metrics(opener: Any, file: str, weight: int) -> Metrics:
+    with opener(FONTS / file) as font:
         per_em = font["head"].unitsPerEm
         location = {"wght": float(weight)} if "fvar" in font else None
         glyphs = font.getGlyphSet(location=location)
-        return {chr(code): glyphs[name].width / per_em for code, name in font.getBestCmap().items()}
+        hhea = font["hhea"]
+        return Metrics({chr(code): glyphs[name].width / per_em for code, name in font.getBestCmap().items()},
+                       glyphs[".notdef"].width / per_em, (hhea.ascent - hhea.descent + hhea.lineGap) / per_em)

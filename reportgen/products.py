@@ -53,10 +53,10 @@ def _render_pdf(job: Job) -> Rendered:
 
 
 def _render_pptx(job: Job) -> Rendered:
-    from .render import pptx_xpath
+    from .render import ooxml
     from .render.deck import render_deck
 
-    pptx_xpath.install()
+    ooxml.compile_pptx_xpath()
     assert job.plan is not None
     data = render_deck(job.plan)
     return Rendered(data, _slide_count(data))
@@ -78,9 +78,9 @@ def _preload_pdf() -> None:
 
 
 def _preload_pptx() -> None:
-    from .render import deck, pptx_xpath  # noqa: F401
+    from .render import deck, ooxml  # noqa: F401
 
-    pptx_xpath.install()
+    ooxml.compile_pptx_xpath()
 
 
 def _slide_count(data: bytes) -> int:

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .colours import PATTERN as _COLOUR
+from .colours import shade, tint
 from .bibliography import SOURCE_FIELDS, read_csl_json, source_from_config, style_path
 from .data import load_dataset, load_table
 from .errors import ErrorCollector, ReportgenError
@@ -59,7 +61,6 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
 PAGE_SIZES = ("A4", "Letter")
 MAX_FILE_BYTES = MAX_TEXT_BYTES
 MAX_SECTIONS = 2_000
-_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -431,8 +432,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
                 continue
             theme_values[key] = colour.upper()
     if "accent" in theme_values:
-        theme_values.setdefault("accent_dark", _shade(theme_values["accent"], 0.75))
-        theme_values.setdefault("accent_light", _tint(theme_values["accent"], 0.9))
+        theme_values.setdefault("accent_dark", shade(theme_values["accent"], 0.25))
+        theme_values.setdefault("accent_light", tint(theme_values["accent"], 0.9))
     max_slides = deck.get("max_slides", 20)
     if isinstance(max_slides, bool) or not isinstance(max_slides, int) or not 1 <= max_slides <= 500:
         errors.add(f"'deck.max_slides' must be a whole number from 1 to 500, not {max_slides!r}", shown, deck.line_of("max_slides"))
@@ -543,16 +544,3 @@ def _check_reference(reference: str, data: dict[str, Dataset], path: str, line: 
     except ReportgenError as error:
         errors.extend(error)
 
-
-def _mix(colour: str, other: tuple[int, int, int], amount: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    mixed = (round(c + (o - c) * amount) for c, o in zip((r, g, b), other))
-    return "#" + "".join(f"{c:02X}" for c in mixed)
-
-
-def _shade(colour: str, factor: float) -> str:
-    return _mix(colour, (0, 0, 0), 1 - factor)
-
-
-def _tint(colour: str, amount: float) -> str:
-    return _mix(colour, (255, 255, 255), amount)

@@ -1,6 +1,7 @@
-"""Measure, wrap and fit slide text with Carlito's real metrics (metric-compatible with Calibri).
+"""Measure text: the one place widths come from, the fonts' own advance widths (``fonts.metrics``).
 
-Lengths are EMU (914,400 per inch, 12,700 per point); font sizes are points. Widths are
+Slide text is measured, wrapped and fitted here with Carlito's metrics (metric-compatible with
+Calibri); chart labels take their widths in Source Sans 3 from ``em_width``. Lengths are EMU (914,400 per inch, 12,700 per point); font sizes are points. Widths are
 measured without kerning and padded by ``SAFETY`` so that text measured to fit here fits in
 both PowerPoint (Calibri) and LibreOffice (Carlito). Nothing is ever truncated: text that does
 not fit is wrapped, paged or reported as not fitting (``None``).
@@ -12,9 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from PIL import ImageFont
-
-from .resources import FONTS
+from .fonts import metrics
 
 EMU_PER_PT = 12_700
 EMU_PER_INCH = 914_400
@@ -26,7 +25,6 @@ _FILES = {
     (False, True): "Carlito-Italic.ttf",
     (True, True): "Carlito-Bold.ttf",  # no bold italic shipped; bold is the wider of the two
 }
-_REFERENCE_PX = 2048  # fonts are loaded once at this size; widths scale linearly
 
 
 @dataclass(frozen=True)
@@ -47,21 +45,20 @@ class TextStyle:
                          self.space_before * ratio, self.indent)
 
 
-@lru_cache(maxsize=None)
-def _font(bold: bool, italic: bool) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONTS / _FILES[(bold, italic)]), _REFERENCE_PX,
-                              layout_engine=ImageFont.Layout.BASIC)
+def em_width(text: str, file: str, weight: int = 400) -> float:
+    """Return the advance width of *text* on one line in ems of font *file* at *weight*, unkerned."""
+    font = metrics(file, weight)
+    table, missing = font.advances, font.missing
+    return sum(table.get(char, missing) for char in text)
 
 
 @lru_cache(maxsize=65_536)
 def _word_units(word: str, bold: bool, italic: bool) -> float:
-    return _font(bold, italic).getlength(word) / _REFERENCE_PX
+    return em_width(word, _FILES[(bold, italic)])
 
 
-@lru_cache(maxsize=None)
 def _line_factor() -> float:
-    font = _font(False, False).font
-    return font.height / _REFERENCE_PX  # ascent + descent + line gap: 1.22 for Carlito
+    return metrics(_FILES[(False, False)]).line  # ascent + descent + line gap: 1.22 for Carlito
 
 
 def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> int:

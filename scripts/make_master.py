@@ -2,8 +2,9 @@
 
 Run from the repository root: ``python scripts/make_master.py [OUTPUT]``. The output is
 byte-identical on every run. Layout geometry lives in the ``LAYOUTS`` table below; the deck
-renderer finds layouts by name and reads placeholder positions from them, so moving a box
-here moves it in every deck.
+renderer finds layouts by name (``reportgen/render/deck_layouts.py``) and reads placeholder
+positions and text sizes from them, so moving a box or changing a size here changes it in every
+deck.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pptx.parts.slide import SlideLayoutPart
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportgen.model import Theme  # noqa: E402
+from reportgen.render.ooxml import A, app_properties, nsdecls, qn  # noqa: E402
 from reportgen.render.deck_package import (  # noqa: E402
     normalise_zip, set_core_properties, set_theme_colours, theme_colours)
 
@@ -43,9 +45,7 @@ BODY_BOX = (MARGIN, BODY_TOP, CONTENT_W, BODY_BOTTOM - BODY_TOP)
 FOOTER_BOX = (MARGIN, 6.9, 10.4, 0.3)
 NUMBER_BOX = (SLIDE_W - MARGIN - 1.2, 6.9, 1.2, 0.3)
 
-_NS = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-       'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"')
+_NS = nsdecls("a", "r", "p")
 
 
 def emu(inches: float) -> int:
@@ -123,7 +123,7 @@ LAYOUTS: list[tuple[str, str, list[Box], list[Decoration]]] = [
      RULE),
     ("Section", "bg2",
      [_title(box=(1.0, 2.0, 11.0, 1.9), size=4000, prompt="Click to add a section title"),
-      _body(1, (1.0, 4.15, 10.0, 1.6), size=2000, colour="tx1", bullets="none",
+      _body(1, (1.0, 4.15, 10.0, 1.6), size=2800, colour="tx1", bullets="none",
             prompt="Click to add the section's summary"),
       *_footers()],
      [Decoration("Section accent", (MARGIN, 2.75, 0.09, 2.5), "accent1")]),
@@ -310,7 +310,7 @@ def master_xml(layout_rids: list[str]) -> str:
 
 def _rename_theme(theme_xml: bytes) -> bytes:
     root = etree.fromstring(theme_xml)
-    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    a = f"{{{A}}}"
     root.set("name", THEME_NAME)
     root.find(f"{a}themeElements/{a}clrScheme").set("name", THEME_NAME)
     fonts = root.find(f"{a}themeElements/{a}fontScheme")
@@ -333,7 +333,7 @@ def build() -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = emu(SLIDE_W), emu(SLIDE_H)
     prs.part._element.find(
-        "{http://schemas.openxmlformats.org/presentationml/2006/main}sldSz").attrib.pop("type", None)
+        qn("p:sldSz")).attrib.pop("type", None)
     master = prs.slide_master
     master_part = master.part
     for layout in list(master.slide_layouts):
@@ -356,7 +356,7 @@ def build() -> bytes:
 
     buffer = io.BytesIO()
     prs.save(buffer)
-    return normalise_zip(buffer.getvalue(), CREATED, {"docProps/app.xml": _APP_XML})
+    return normalise_zip(buffer.getvalue(), CREATED, {"docProps/app.xml": app_properties(0)})
 
 
 def _drop_package_extras(prs: Presentation) -> None:
@@ -368,17 +368,6 @@ def _drop_package_extras(prs: Presentation) -> None:
     for rid, rel in list(prs.part.rels.items()):
         if rel.reltype == RT.PRINTER_SETTINGS:
             prs.part.rels.pop(rid)
-
-
-_APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<TotalTime>0</TotalTime><Application>reportgen</Application>"
-    "<PresentationFormat>Widescreen</PresentationFormat><Slides>0</Slides>"
-    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode()
 
 
 def main(argv: list[str] | None = None) -> int:

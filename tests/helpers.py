@@ -115,7 +115,9 @@ def png_header(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
 
 
-def measured_height(shape) -> int:
+def measured_height(shape, bullet_indent: int = 285_750) -> int:
+    """Return the height *shape*'s text takes, measured as the renderer does (bullets hang by
+    *bullet_indent* EMU, the built-in master's)."""
     insets = text_insets(shape)
     width = shape.width - insets["lIns"] - insets["rIns"]
     total = insets["tIns"] + insets["bIns"]
@@ -123,7 +125,7 @@ def measured_height(shape) -> int:
         runs = paragraph.runs or []
         size = max((run.font.size.pt for run in runs if run.font.size), default=18.0)
         bold = any(run.font.bold for run in runs)
-        indent = 0 if paragraph._p.find(f"{qn('a:pPr')}/{qn('a:buNone')}") is not None else 285_750
+        indent = 0 if paragraph._p.find(f"{qn('a:pPr')}/{qn('a:buNone')}") is not None else bullet_indent
         if not shape.is_placeholder or shape.placeholder_format.type in (
                 PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.FOOTER,
                 PP_PLACEHOLDER.SLIDE_NUMBER):

@@ -1,11 +1,11 @@
-"""Text measured with the shipped Source Sans 3 font: widths, wrapping and label sizes."""
+"""Chart labels in the shipped Source Sans 3: widths (measured by ``textfit``), wrapping and label sizes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from ..fonts import advances
+from ..textfit import em_width
 
 SANS_FILE = "SourceSans3-Roman-VF.ttf"
 
@@ -13,15 +13,9 @@ _HYPHEN_MINUS = re.compile(r"(?<![\w.])-(?=[$€£¥]?\d)")
 LABEL_SIZES = (8, 7.5, 7, 6.5)
 
 
-def _advances(bold: bool) -> dict[str, float]:
-    # Real advance widths of the shipped font (at the weight drawn); without them wrapping would be guesswork.
-    return advances(SANS_FILE, 700 if bold else 400)
-
-
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Return the advance width in pt of *text* set in Source Sans 3 at *size* pt."""
-    advances = _advances(bold)
-    return size * sum(advances.get(char, 0.55) for char in text)
+    """Return the advance width in pt of *text* set in Source Sans 3 at *size* pt (the weight drawn)."""
+    return size * em_width(text, SANS_FILE, 700 if bold else 400)
 
 
 def ellipsize(text: str, size: float, width: float, bold: bool = False) -> str:

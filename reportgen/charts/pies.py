@@ -6,7 +6,7 @@ import math
 from typing import Sequence
 
 from ..model import ChartSpec, format_number
-from ._colours import mix
+from ..colours import tint
 from ._spec import percent, point_labels
 from ._svg import Canvas, num
 from ._text import ellipsize, minus, text_width
@@ -18,7 +18,7 @@ def draw_pie(canvas: Canvas, spec: ChartSpec, derived: Sequence[bool], colours: 
     n, total = len(spec.values), sum(spec.values)
     radius = min(canvas.height / 2 - 4, canvas.width * 0.22)
     cx, cy = 2 + radius, canvas.height / 2
-    shades = [mix(colours["accent"], "#FFFFFF", 1 - 0.78 * i / max(n - 1, 1)) for i in range(n)]
+    shades = [tint(colours["accent"], 0.78 * i / max(n - 1, 1)) for i in range(n)]
     inner = radius * 0.58 if hole else 0.0
     angle = -math.pi / 2
     for i, value in enumerate(spec.values):

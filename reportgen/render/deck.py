@@ -15,8 +15,6 @@ from typing import Any, Iterator, Sequence
 
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
 from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
 from pptx.util import Emu, Pt
@@ -25,15 +23,15 @@ from reportgen.errors import ReportgenError
 from reportgen.locales import using
 from reportgen.model import DeckPlan, Slide
 from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
-from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels
+from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels, ooxml
 from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.render.ooxml import qn
+from reportgen.render.deck_layouts import (OTHER, ROLES, LayoutRules, Layouts, box_of, bullet_indent,
+                                           placeholder_of, text_area)
 from reportgen.render.deck_language import set_text_language
-from reportgen.render.deck_package import (app_properties, apply_theme, parse_timestamp,
-                                           save_deterministic, set_core_properties)
+from reportgen.render.deck_package import apply_theme, parse_timestamp, save_deterministic, set_core_properties
 from reportgen.textfit import TextStyle, fit_size
 from reportgen.typography import smart_quotes
-
-SLIDE_NUMBER_FIELD = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"
 
 def render_deck(plan: DeckPlan) -> bytes:
     """Return the bytes of a .pptx deck for *plan*, built on the layouts of *plan.master*.
@@ -47,27 +45,31 @@ def render_deck(plan: DeckPlan) -> bytes:
 
 def _render_deck(plan: DeckPlan) -> bytes:
     prs = _open_master(plan.master)
-    layouts = _layouts_by_name(prs)
+    layouts = Layouts(prs)
+    rules: dict[str, LayoutRules] = {}
     for slide in plan.slides:
-        if slide.layout not in layouts:
+        found = layouts.rules(slide.layout)
+        if found is None:
             raise ReportgenError(f"layout '{slide.layout}' not found in {plan.master}; the master "
-                                 f"has: {', '.join(layouts)}", path=plan.master)
+                                 f"has: {', '.join(layouts.names())}", path=plan.master)
+        rules[slide.layout] = found
     apply_theme(prs, plan.theme)
     pages = []
     for slide in map(_typeset, plan.slides):
         with _located(slide):
-            pages.extend(deck_pages.paginate_slide(slide, layouts[slide.layout], prs, plan))
+            pages.extend(deck_pages.paginate_slide(slide, rules[slide.layout], prs, plan))
     notes = 0
     for number, page in enumerate(pages, start=1):
-        added = prs.slides.add_slide(layouts[page.slide.layout])
+        layout_rules = rules[page.slide.layout]
+        added = prs.slides.add_slide(layout_rules.layout)
         with _located(page.slide):
-            _build_slide(added, layouts[page.slide.layout], page, number, plan, prs)
+            _build_slide(added, layout_rules, page, number, plan, prs)
         notes += added.has_notes_slide
     set_text_language(prs, plan.language)
     created = parse_timestamp(plan.created)
     set_core_properties(prs, title=plan.title, author=plan.author, subject=plan.subject,
                         keywords=plan.keywords, language=plan.language, created=created)
-    app = app_properties(len(pages), notes, [page.slide.title for page in pages])
+    app = ooxml.app_properties(len(pages), notes, [page.slide.title for page in pages])
     return save_deterministic(prs, created, {"docProps/app.xml": app})
 
 
@@ -81,17 +83,18 @@ def check_master_layouts(data: bytes, slides: Sequence[Slide], name: str, referr
         prs = Presentation(io.BytesIO(data))
     except Exception as error:  # python-pptx raises several types for unreadable files
         raise ReportgenError(f"cannot open the deck master '{name}': {error}", referrer) from None
-    layouts = _layouts_by_name(prs)
+    layouts = Layouts(prs)
     checked: set[str] = set()
     for slide in slides:
-        layout = layouts.get(slide.layout)
-        if layout is None:
-            raise ReportgenError(f"deck master '{name}' has no layout '{slide.layout}' (it has: {', '.join(layouts)})", referrer)
-        places = {"title": 0, **deck_pages.TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})}
-        if "text" not in places:
-            places["text"] = places.get("bullets", 1)  # a lead paragraph goes above the bullets
-        missing = sorted({f"{field} (idx {idx})" for field, idx in places.items()
-                          if getattr(slide, field) and deck_pages.layout_placeholder(layout, idx) is None})
+        rules = layouts.rules(slide.layout)
+        if rules is None:
+            raise ReportgenError(f"deck master '{name}' has no layout '{slide.layout}' (it has: {', '.join(layouts.names())})", referrer)
+        fields = ROLES.get(slide.layout, OTHER).fields
+        wanted = {"title": 0, **{field: idx for idx, field in enumerate(fields, start=1)}}  # the built-in master's idx, as a hint
+        if "text" not in wanted:
+            wanted["text"] = wanted.get("bullets", 1)  # a lead paragraph goes above the bullets
+        missing = sorted({f"{field} (idx {idx})" for field, idx in wanted.items()
+                          if getattr(slide, field) and rules.home(field) is None})
         if missing and slide.layout not in checked:
             raise ReportgenError(
                 f"deck master '{name}': layout '{slide.layout}' has no placeholder for the {', '.join(missing)} "
@@ -138,35 +141,27 @@ def _open_master(master: Path) -> Presentation:
     return prs
 
 
-def _layouts_by_name(prs: Presentation) -> dict[str, SlideLayout]:
-    layouts: dict[str, SlideLayout] = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            layouts.setdefault(layout.name, layout)
-    return layouts
-
-
 # --- building one slide ------------------------------------------------------------------
 
-def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int,
+def _build_slide(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, number: int,
                  plan: DeckPlan, prs: Presentation) -> None:
     slide = page.slide
-    region = deck_pages.content_region(layout, prs)
-    _set_title(added, layout, slide, number)
-    beside = deck_pages.beside_region(layout, slide)
+    region = deck_pages.content_region(rules, prs)
+    _set_title(added, rules, slide, number)
+    beside = deck_pages.beside_region(rules, slide)
     if beside is not None:  # Two content: the text on the left, what it pairs with on the right
         region = beside
     shown_source = ""
     if slide.callout and (beside is None or not slide.bullets):
-        box = deck_pages.box_of(deck_pages.layout_placeholder(layout, 1)) if beside is not None else region
+        box = box_of(rules.placeholder("bullets")) if beside is not None else region
         largest = 22 if beside is not None else 28  # a callout on its own is set large
         deck_panels.draw_callout(added.shapes, box, slide.callout_title, slide.callout, plan.theme, largest)
     elif slide.callout:
         deck_panels.draw_callout(added.shapes, region, slide.callout_title, slide.callout, plan.theme, 18)
     if slide.chart is not None:
-        shown_source = _build_chart(added, layout, slide, prs, plan, beside)
+        shown_source = _build_chart(added, rules, slide, prs, plan, beside)
     elif slide.table is not None:
-        shown_source = _build_table(added, layout, page, prs, plan)
+        shown_source = _build_table(added, rules, page, prs, plan)
     elif slide.figures:
         deck_drawings.draw_key_figures(added.shapes, region, slide.figures, plan.theme)
     elif slide.events:
@@ -176,10 +171,10 @@ def _build_slide(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, n
                                  slide.caption, plan.theme)
     elif slide.quote and beside is not None:
         deck_panels.draw_quote(added.shapes, region, slide.quote, slide.attribution, plan.theme)
-    _fill_texts(added, layout, page, number, prs)
+    _fill_texts(added, rules, page, number)
     if slide.layout != "Title":
         source = "" if _said(slide.source, shown_source) else slide.source
-        _add_footer(added, layout, " ".join(source.split()), number)
+        _add_footer(added, rules.layout, " ".join(source.split()), number)
     if slide.notes.strip():
         added.notes_slide.notes_text_frame.text = slide.notes.strip()
         _remove_empty_placeholders(added.notes_slide)
@@ -194,24 +189,24 @@ def _said(source: str, shown: str) -> bool:
     return bool(shown.strip()) and all(credit in shown for credit in credits if credit)
 
 
-def _slide_placeholder(added: PptxSlide, idx: int):
+def _slide_placeholder(added: PptxSlide, idx: int | None) -> Any:
     for placeholder in added.placeholders:
         if placeholder.placeholder_format.idx == idx:
             return placeholder
     return None
 
 
-def _set_title(added: PptxSlide, layout: SlideLayout, slide: Slide, number: int) -> None:
-    placeholder = _slide_placeholder(added, 0)
+def _set_title(added: PptxSlide, rules: LayoutRules, slide: Slide, number: int) -> None:
+    placeholder = _slide_placeholder(added, rules.places.get("title"))
     title = " ".join(slide.title.split())
     if placeholder is None or not title:
         return
-    largest, smallest = deck_pages.TITLE_SIZES.get(slide.layout, deck_pages.DEFAULT_TITLE_SIZES)
-    area = deck_pages.text_area(deck_pages.layout_placeholder(layout, 0))
+    largest, smallest = rules.size("title")
+    area = text_area(rules.placeholder("title"))
     style = TextStyle(largest, bold=True, line_spacing=0.9)
     size = fit_size(title, area.w, area.h, style, smallest)
     if size is None:
-        raise ReportgenError(f"slide {number}: the title does not fit even at {smallest} pt; "
+        raise ReportgenError(f"slide {number}: the title does not fit even at {smallest:g} pt; "
                              f"shorten it: {title!r}")
     _write(placeholder, [title], style.at(size), plain=0, set_bold=False)
 
@@ -228,7 +223,7 @@ def _write(placeholder, texts: Sequence[str], style: TextStyle, plain: int,
             properties = paragraph._p.get_or_add_pPr()
             properties.set("marL", "0")
             properties.set("indent", "0")
-            properties.append(parse_xml(f"<a:buNone {nsdecls('a')}/>"))
+            properties.append(ooxml.no_bullet())
         run = paragraph.add_run()
         run.text = text
         run.font.size = Pt(style.size)
@@ -238,52 +233,49 @@ def _write(placeholder, texts: Sequence[str], style: TextStyle, plain: int,
             run.font.bold = True
 
 
-def _fill_texts(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, number: int,
-                prs: Presentation) -> None:
+def _fill_texts(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, number: int) -> None:
     slide = page.slide
-    places = deck_pages.TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})
-    for field, idx in places.items():
+    for field, idx in rules.places.items():
         placeholder = _slide_placeholder(added, idx)
-        base = deck_pages.layout_placeholder(layout, idx)
-        if placeholder is None or base is None or not placeholder.has_text_frame:
+        base = placeholder_of(rules.layout, idx)
+        if field == "title" or placeholder is None or base is None or not placeholder.has_text_frame:
             continue
         if field in ("bullets", "bullets_right"):
             items = getattr(slide, field)
             if items:
-                indent = deck_pages.bullet_indent(base, prs)
-                size = page.body_size or deck_pages.body_sizes(slide.layout)[0]
+                indent = bullet_indent(base)
+                size = page.body_size or rules.size("bullets")[0]
                 _write(placeholder, items, deck_pages.bullet_style(size, indent),
                        plain=page.lead if field == "bullets" else 0)
                 if field == "bullets" and page.start:
-                    _continue_numbering(placeholder, base, prs, page.start, page.lead)
+                    _continue_numbering(placeholder, base, page.start, page.lead)
             continue
-        texts = deck_pages.paragraphs(_field_text(slide, field))
+        joined = [other for other, home in rules.joins.items() if home == field and other not in rules.places]
+        texts = [text for name in (field, *joined) for text in deck_pages.paragraphs(_field_text(slide, name))]
         if not texts:
             continue
-        largest, smallest = deck_pages.text_sizes(slide.layout, field)
+        largest, smallest = rules.size(field)
         style = TextStyle(largest, italic=field == "quote",
                           line_spacing=1.05 if field == "quote" else 1.0, space_before=largest / 2)
         area = deck_pages.text_area(base)
         fitted = fit_size(texts, area.w, area.h, style, smallest)
         if fitted is None:
             raise ReportgenError(f"slide {number} ('{slide.title}'): the {field} does not fit its "
-                                 f"box even at {smallest} pt; shorten it")
+                                 f"box even at {smallest:g} pt; shorten it")
         _write(placeholder, texts, style.at(fitted), plain=len(texts))
 
 
-def _continue_numbering(placeholder, base, prs: Presentation, done: int, plain: int) -> None:
+def _continue_numbering(placeholder: Any, base: Any, done: int, plain: int) -> None:
     """Start a numbered list at done + 1 on a continuation slide (bullets stay as they are)."""
-    auto = base._element.find(f".//{qn('a:lstStyle')}/{qn('a:lvl1pPr')}/{qn('a:buAutoNum')}")
+    auto = base._element.find(".//" + ooxml.path("a:lstStyle", "a:lvl1pPr", "a:buAutoNum"))
     if auto is None:
-        auto = prs.slide_master._element.find(
-            f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}/{qn('a:buAutoNum')}")
+        auto = base.part.slide_master._element.find(
+            ooxml.path("p:txStyles", "p:bodyStyle", "a:lvl1pPr", "a:buAutoNum"))
     if auto is None:
         return
     for paragraph in placeholder.text_frame.paragraphs[plain:]:
-        numbering = parse_xml(f'<a:buAutoNum {nsdecls("a")} type="{auto.get("type")}" '
-                              f'startAt="{done + 1}"/>')
         properties = paragraph._p.get_or_add_pPr()
-        properties.insert(_bullet_position(properties), numbering)
+        properties.insert(_bullet_position(properties), ooxml.numbering(auto.get("type"), done + 1))
 
 
 def _bullet_position(properties) -> int:
@@ -308,11 +300,9 @@ def _add_footer(added: PptxSlide, layout: SlideLayout, source: str, number: int)
         if kind == PP_PLACEHOLDER.SLIDE_NUMBER:
             added.shapes.clone_placeholder(placeholder)
             paragraph = _slide_placeholder(added, idx).text_frame.paragraphs[0]._p
-            paragraph.append(parse_xml(
-                f'<a:fld {nsdecls("a")} id="{SLIDE_NUMBER_FIELD}" type="slidenum">'
-                f'<a:rPr/><a:t>{number}</a:t></a:fld>'))
+            paragraph.append(ooxml.slide_number(number))
         elif kind == PP_PLACEHOLDER.FOOTER and source:
-            area = deck_pages.text_area(placeholder)
+            area = text_area(placeholder)
             size = fit_size(source, area.w, area.h, TextStyle(9), 7, step=0.5)
             if size is None:
                 raise ReportgenError(f"slide {number}: the source line is too long for the footer: "
@@ -332,16 +322,16 @@ def _remove_empty_placeholders(slide) -> None:
             element.getparent().remove(element)
 
 
-def _build_chart(added: PptxSlide, layout: SlideLayout, slide: Slide, prs: Presentation,
+def _build_chart(added: PptxSlide, rules: LayoutRules, slide: Slide, prs: Presentation,
                  plan: DeckPlan, beside: Region | None = None) -> str:
     spec = slide.chart
     assert spec is not None
-    region = beside or deck_pages.content_region(layout, prs)
+    region = beside or deck_pages.content_region(rules, prs)
     caption, below = deck_pages.chart_texts(slide, plan)
     top = _draw_caption(added, region, caption)
     below_h = stack_height(below, region.w)
     frame = Region(region.x, top, region.w, region.bottom - top - below_h - deck_pages.gap(below))
-    placeholder = _slide_placeholder(added, 1) if beside is None else None
+    placeholder = _slide_placeholder(added, rules.content) if beside is None else None
     if placeholder is None or not hasattr(placeholder, "insert_chart"):
         placeholder = None
     deck_charts.add_chart(added.shapes, placeholder, frame, spec, plan.theme)
@@ -360,11 +350,11 @@ def _draw_caption(added: PptxSlide, region: Region, caption: list[Para]) -> int:
     return region.y + height + deck_pages.gap(caption)
 
 
-def _build_table(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, prs: Presentation,
+def _build_table(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, prs: Presentation,
                  plan: DeckPlan) -> str:
     table = page.slide.table
     assert table is not None
-    region = deck_pages.content_region(layout, prs)
+    region = deck_pages.content_region(rules, prs)
     caption, below = deck_pages.table_texts(page.slide, table, plan)
     top = _draw_caption(added, region, caption)
     size = page.table_size or deck_pages.TABLE_SIZES[0]
@@ -372,7 +362,7 @@ def _build_table(added: PptxSlide, layout: SlideLayout, page: deck_pages.Page, p
     heights = [deck_drawings.row_height(table.columns, widths, size, header=True)]
     heights += [deck_drawings.row_height(row, widths, size) for row in table.rows]
     rows, columns = len(heights), len(table.columns)
-    placeholder = _slide_placeholder(added, 1)
+    placeholder = _slide_placeholder(added, rules.content)
     if placeholder is not None and hasattr(placeholder, "insert_table"):
         frame = placeholder.insert_table(rows, columns)
         frame.left, frame.top, frame.width = Emu(region.x), Emu(top), Emu(region.w)

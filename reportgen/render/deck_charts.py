@@ -19,19 +19,19 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_PATTERN
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.chart import XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.text import PP_ALIGN
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.placeholder import ChartPlaceholder
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
 from reportgen.charts import KINDS, chart_alt
 from reportgen.charts._colours import series_colours
+from reportgen.colours import SUPPORT, hex6, is_light, tint
 from reportgen.errors import ReportgenError
 from reportgen.locales import current
 from reportgen.model import ChartSpec, Series, Theme, format_number
-from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb, tint
-from reportgen.render.deck_package import SUPPORT_COLOURS
+from reportgen.render import ooxml
+from reportgen.render.ooxml import qn
+from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb
 from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, line_height, text_width
 
 LABEL_PT = 14
@@ -136,19 +136,18 @@ def _split_lines(chart: Chart, spec: ChartSpec) -> None:
     first = plot_area.find(qn("c:barChart"))
     if first is None:
         first = plot_area.find(qn("c:areaChart"))
-    line_chart = parse_xml(f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/>'
-                           '<c:varyColors val="0"/></c:lineChart>')
+    line_chart = ooxml.line_chart()
     sers = first.findall(qn("c:ser"))
     for index in lines:
         ser = sers[index]
         for tag in ("c:invertIfNegative", "c:shape"):
             for old in ser.findall(qn(tag)):
                 ser.remove(old)
-        ser.append(parse_xml(f'<c:smooth {nsdecls("c")} val="0"/>'))
+        ser.append(ooxml.value("c:smooth", 0))
         line_chart.append(ser)
-    line_chart.append(parse_xml(f'<c:marker {nsdecls("c")} val="1"/>'))
+    line_chart.append(ooxml.value("c:marker", 1))
     for axis_id in first.findall(qn("c:axId")):
-        line_chart.append(parse_xml(f'<c:axId {nsdecls("c")} val="{axis_id.get("val")}"/>'))
+        line_chart.append(ooxml.value("c:axId", axis_id.get("val")))
     first.addnext(line_chart)
 
 
@@ -181,7 +180,7 @@ def _nice(value: float) -> float:
 def _base_style(chart: Chart, theme: Theme) -> None:
     space = chart._chartSpace
     if space.find(qn("c:roundedCorners")) is None:
-        space.insert(1, parse_xml(f'<c:roundedCorners {nsdecls("c")} val="0"/>'))
+        space.insert(1, ooxml.value("c:roundedCorners", 0))
     chart.has_title = False
     chart.has_legend = False
     chart.font.size = Pt(AXIS_PT)
@@ -207,17 +206,11 @@ def _inner_layout(chart: Chart, frame: Region, spec: ChartSpec) -> Region:
         if _shows_scale(spec):  # tick labels beside the unit's title
             left = EMU_PER_INCH * 11 // 10
     inner = Region(left, top, frame.w - left - right, frame.h - top - bottom)
-    layout = (
-        f'<c:layout {nsdecls("c")}><c:manualLayout><c:layoutTarget val="inner"/>'
-        '<c:xMode val="edge"/><c:yMode val="edge"/>'
-        f'<c:x val="{inner.x / frame.w:.4f}"/><c:y val="{inner.y / frame.h:.4f}"/>'
-        f'<c:w val="{inner.w / frame.w:.4f}"/><c:h val="{inner.h / frame.h:.4f}"/>'
-        "</c:manualLayout></c:layout>"
-    )
     plot_area = chart._chartSpace.chart.plotArea
     for old in plot_area.findall(qn("c:layout")):
         plot_area.remove(old)
-    plot_area.insert(0, parse_xml(layout))
+    plot_area.insert(0, ooxml.manual_layout(inner.x / frame.w, inner.y / frame.h, inner.w / frame.w,
+                                            inner.h / frame.h))
     return Region(frame.x + inner.x, frame.y + inner.y, inner.w, inner.h)
 
 
@@ -351,9 +344,7 @@ def _point_format(series, index: int, fmt: str, theme: Theme, position: XL_LABEL
     element = label._get_or_add_dLbl()
     for old in element.findall(qn("c:numFmt")):
         element.remove(old)
-    number_format = parse_xml(f'<c:numFmt {nsdecls("c")} formatCode="" sourceLinked="0"/>')
-    number_format.set("formatCode", fmt)
-    element.find(qn("c:idx")).addnext(number_format)
+    element.find(qn("c:idx")).addnext(ooxml.number_format(fmt))
     if with_category:
         element.find(qn("c:showCatName")).set("val", "1")
         _set_separator(element, "\n")
@@ -377,7 +368,7 @@ def _style_references(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
 def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     """Style a chart of several series: a colour each, a legend at the top, labels where they fit."""
     data = spec.all_series()
-    colours = [c.lstrip("#") for c in series_colours(theme, len(data))]
+    colours = [hex6(c) for c in series_colours(theme, len(data))]
     points = len(spec.categories) * len(data)
     for plot in chart.plots:
         if hasattr(plot, "gap_width"):
@@ -402,8 +393,7 @@ def _style_multi(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
             if hasattr(native, "invert_if_negative"):
                 native.invert_if_negative = False
             if spec.type == "area" and not spec.stack:  # overlapping areas: see through each other
-                native.format.fill.fore_color._xFill.srgbClr.append(
-                    parse_xml(f'<a:alpha {nsdecls("a")} val="55000"/>'))
+                native.format.fill.fore_color._xFill.srgbClr.append(ooxml.value("a:alpha", 55000))
         if points <= _MULTI_LABELS and spec.type != "area":
             inside = bool(spec.stack) and not line
             position = (XL_LABEL_POSITION.CENTER if inside else XL_LABEL_POSITION.ABOVE if line
@@ -439,8 +429,7 @@ def _label_ground(series) -> None:
     for element in [series.data_labels._element, *series._element.findall(qn("c:dLbls") + "/" + qn("c:dLbl"))]:
         for old in element.findall(qn("c:spPr")):
             element.remove(old)
-        ground = parse_xml(f'<c:spPr {nsdecls("c", "a")}><a:solidFill><a:srgbClr val="FFFFFF"/>'
-                           '</a:solidFill></c:spPr>')
+        ground = ooxml.white_ground()
         anchor = element.find(qn("c:numFmt"))
         if anchor is None:
             anchor = element.find(qn("c:idx"))
@@ -518,15 +507,7 @@ def _set_separator(dlbls, text: str) -> None:
     anchor = dlbls.find(qn("c:showBubbleSize"))
     if anchor is None:
         anchor = dlbls.find(qn("c:showPercent"))
-    separator = parse_xml(f'<c:separator {nsdecls("c")}/>')
-    separator.text = text
-    anchor.addnext(separator)
-
-
-def _is_light(hex_value: str) -> bool:
-    value = hex_value.lstrip("#")
-    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
-    return 0.299 * red + 0.587 * green + 0.114 * blue > 160
+    anchor.addnext(ooxml.separator(text))
 
 
 def _whole_title(chart: Chart, text: str, theme: Theme) -> None:
@@ -545,7 +526,7 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     plot.vary_by_categories = True
     series = plot.series[0]
     palette = [theme.accent, theme.accent_dark, tint(theme.accent, 0.45), tint(theme.accent, 0.7),
-               *SUPPORT_COLOURS]
+               *SUPPORT]
     for index in range(len(spec.values)):
         point = series.points[index]
         colour = palette[index % len(palette)]
@@ -568,7 +549,7 @@ def _style_pie(chart: Chart, spec: ChartSpec, theme: Theme) -> None:
     labels.font.bold = True
     is_pie = spec.type == "pie"
     for index, fmt in enumerate(data.number_formats):
-        light = _is_light(palette[index % len(palette)]) or bool(spec.derived and spec.derived[index])  # hatched
+        light = is_light(palette[index % len(palette)]) or bool(spec.derived and spec.derived[index])  # hatched
         _point_format(series, index, fmt, theme, XL_LABEL_POSITION.OUTSIDE_END if is_pie else None,
                       "" if is_pie or light else "FFFFFF", is_pie)
     if spec.type == "pie":

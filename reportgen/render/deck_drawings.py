@@ -13,13 +13,14 @@ from pptx.dml.color import RGBColor
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml import parse_xml
-from pptx.oxml.ns import nsdecls, qn
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu, Pt
 
+from reportgen.colours import hex6, tint
 from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
+from reportgen.render import ooxml
+from reportgen.render.ooxml import qn
 from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
                                paragraph_height, wrap)
 
@@ -57,14 +58,7 @@ class Para:
 
 def rgb(hex_value: str) -> RGBColor:
     """Return '#1F4E79' or '1F4E79' as an RGBColor."""
-    return RGBColor.from_string(hex_value.lstrip("#").upper())
-
-
-def tint(hex_value: str, amount: float) -> str:
-    """Return *hex_value* mixed with white; *amount* 0 is the colour, 1 is white."""
-    value = hex_value.lstrip("#")
-    channels = [int(value[i:i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(c + (255 - c) * amount):02X}" for c in channels)
+    return RGBColor.from_string(hex6(hex_value))
 
 
 def stack_height(paras: Sequence[Para], width: int) -> int:
@@ -231,7 +225,7 @@ def draw_timeline(shapes: SlideShapes, region: Region, events: Sequence[Event],
                  f"Event {index + 1} stem")
         # A planned event is a hollow dot, as on the briefing's timeline.
         planned = event.is_planned
-        accent = theme.accent.lstrip("#")
+        accent = hex6(theme.accent)
         add_rect(shapes, Region(centre - dot // 2, line_y - dot // 2, dot, dot),
                  "FFFFFF" if planned else accent, f"Event {index + 1} marker", MSO_SHAPE.OVAL,
                  accent if planned else "FFFFFF")
@@ -253,7 +247,7 @@ def _event_centres(region: Region, count: int) -> tuple[list[int], int]:
 
 def _event_paras(event: Event, width: int, height: int, theme: Theme) -> list[Para]:
     for date_pt, title_pt, text_pt in ((20, 16, 13), (18, 14, 12), (16, 13, 11), (14, 12, 10)):
-        paras = [Para(event.when, TextStyle(date_pt, bold=True), theme.accent.lstrip("#")),
+        paras = [Para(event.when, TextStyle(date_pt, bold=True), hex6(theme.accent)),
                  Para(event.title, TextStyle(title_pt, bold=True, space_before=2), theme.text)]
         with_text = [*paras, Para(event.text, TextStyle(text_pt, space_before=2), theme.muted)]
         if event.text and stack_height(with_text, width) <= height:
@@ -374,10 +368,10 @@ def _style_cell(cell, text: str, size: float, header: bool, numeric: bool, theme
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE if header else MSO_ANCHOR.TOP
     frame = cell.text_frame
     frame.word_wrap = True
-    colour = "FFFFFF" if header else theme.text.lstrip("#")
+    colour = "FFFFFF" if header else hex6(theme.text)
     set_paragraph(frame.paragraphs[0], Para(text, table_style(size, header), colour),
                   PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT)
-    _set_borders(cell, HAIRLINE if not last else theme.accent.lstrip("#"))
+    _set_borders(cell, HAIRLINE if not last else hex6(theme.accent))
     if header:
         cell.fill.solid()
         cell.fill.fore_color.rgb = rgb(theme.accent)
@@ -390,8 +384,5 @@ def _set_borders(cell, bottom: str) -> None:
     for tag in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
         for old in tc_pr.findall(qn(tag)):
             tc_pr.remove(old)
-    lines = [f'<a:{tag} {nsdecls("a")} w="0"><a:noFill/></a:{tag}>' for tag in ("lnL", "lnR", "lnT")]
-    lines.append(f'<a:lnB {nsdecls("a")} w="9525" cap="flat" cmpd="sng"><a:solidFill>'
-                 f'<a:srgbClr val="{bottom}"/></a:solidFill><a:prstDash val="solid"/></a:lnB>')
-    for position, xml in enumerate(lines):
-        tc_pr.insert(position, parse_xml(xml))
+    for position, border in enumerate(ooxml.cell_borders(bottom)):
+        tc_pr.insert(position, border)

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
-from pptx.slide import SlideLayout
 
 from reportgen.model import Figure, Planned, Slide
 from reportgen.render import deck_pages
+from reportgen.render.deck_layouts import Layouts, bullet_indent, text_area
 from reportgen.resources import MAX_MASTER_BYTES, read_file
 from reportgen.textfit import TextStyle, block_height
 
@@ -32,40 +32,31 @@ class Geometry:
     """The master's boxes, to measure slides as the renderer will set them."""
 
     def __init__(self, master: Path) -> None:
-        self.prs = Presentation(io.BytesIO(read_file(master, [master], str(master), MAX_MASTER_BYTES)))
-        self.layouts: dict[str, SlideLayout] = {}
-        for slide_master in self.prs.slide_masters:
-            for layout in slide_master.slide_layouts:
-                self.layouts.setdefault(layout.name, layout)
+        self.layouts = Layouts(Presentation(io.BytesIO(read_file(master, [master], str(master), MAX_MASTER_BYTES))))
 
-    def text_fill(self, layout_name: str, items: list[str], idx: int = 1) -> float:
-        """Return the share of box *idx* of *layout_name* that *items* fill as bullets (1.0 when they page)."""
-        layout = self.layouts.get(layout_name)
-        placeholder = deck_pages.layout_placeholder(layout, idx) if layout is not None else None
-        if placeholder is None or not items:
+    def text_fill(self, layout_name: str, items: list[str]) -> float:
+        """Return the share of the bullets' box of *layout_name* that *items* fill (1.0 when they page)."""
+        rules = self.layouts.rules(layout_name)
+        placeholder = rules.placeholder("bullets") if rules is not None else None
+        if rules is None or placeholder is None or not items:
             return 0.0
-        area = deck_pages.text_area(placeholder)
-        indent = deck_pages.bullet_indent(placeholder, self.prs)
-        largest, _smallest = deck_pages.body_sizes(layout_name)
-        style = deck_pages.bullet_style(largest, indent)
-        limit = deck_pages.MAX_BULLETS.get(layout_name)
-        if limit is not None and len(items) > limit:
+        area = text_area(placeholder)
+        style = deck_pages.bullet_style(rules.size("bullets")[0], bullet_indent(placeholder))
+        if rules.max_bullets is not None and len(items) > rules.max_bullets:
             return 1.0
         return min(1.0, block_height(items, area.w, style) / area.h)
 
-    def fits(self, layout_name: str, items: list[str], idx: int = 1) -> bool:
-        """Return whether *items* fit box *idx* of *layout_name* on one page."""
-        layout = self.layouts.get(layout_name)
-        placeholder = deck_pages.layout_placeholder(layout, idx) if layout is not None else None
-        if placeholder is None:
+    def fits(self, layout_name: str, items: list[str]) -> bool:
+        """Return whether *items* fit the bullets' box of *layout_name* on one page."""
+        rules = self.layouts.rules(layout_name)
+        placeholder = rules.placeholder("bullets") if rules is not None else None
+        if rules is None or placeholder is None:
             return False
-        limit = deck_pages.MAX_BULLETS.get(layout_name)
-        if limit is not None and len(items) > limit:
+        if rules.max_bullets is not None and len(items) > rules.max_bullets:
             return False
-        area = deck_pages.text_area(placeholder)
-        indent = deck_pages.bullet_indent(placeholder, self.prs)
-        _largest, smallest = deck_pages.body_sizes(layout_name)
-        return block_height(items, area.w, deck_pages.bullet_style(smallest, indent)) <= area.h
+        area = text_area(placeholder)
+        style = deck_pages.bullet_style(rules.size("bullets")[1], bullet_indent(placeholder))
+        return block_height(items, area.w, style) <= area.h
 
 
 def slide_fill(geometry: Geometry, slide: Slide) -> float:
@@ -75,7 +66,7 @@ def slide_fill(geometry: Geometry, slide: Slide) -> float:
 
 def compose(planned: list[Planned], master: Path) -> list[Planned]:
     """Return *planned* with thin slides paired or filled, repeats folded and notes unique."""
-    if PAIRS not in geometry_of(master).layouts:
+    if geometry_of(master).layouts.rules(PAIRS) is None:
         return _unique_notes(planned)
     geometry = geometry_of(master)
     slides = _fold_into_figures([replace(item, slide=_fold(item.slide)) for item in planned], geometry)
@@ -284,12 +275,12 @@ def _credit_key(credit: str) -> str:
 
 def _statement(slide: Slide, geometry: Geometry) -> Slide:
     """Set a callout on its own as a statement slide (its title, its text large), when it fits."""
-    layout = geometry.layouts.get(STATEMENT)
-    box = deck_pages.layout_placeholder(layout, 1) if layout is not None else None
-    if box is None:
+    rules = geometry.layouts.rules(STATEMENT)
+    box = rules.placeholder("text") if rules is not None else None
+    if rules is None or box is None:
         return slide
-    area = deck_pages.text_area(box)
-    _largest, smallest = deck_pages.text_sizes(STATEMENT, "text")
+    area = text_area(box)
+    _largest, smallest = rules.size("text")
     texts = deck_pages.paragraphs(slide.callout)
     if block_height(texts, area.w, TextStyle(smallest, space_before=smallest / 2)) > area.h:
         return slide

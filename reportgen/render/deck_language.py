@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 from pptx import Presentation
 
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+from reportgen.render.ooxml import A as _A
 _RUN_PROPERTIES = ("rPr", "endParaRPr", "defRPr")
 _RUN_PARENTS = ("r", "fld")
 

@@ -6,43 +6,33 @@ import io
 import re
 import zipfile
 from datetime import datetime, timezone
-from xml.sax.saxutils import escape
 
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation
 
+from reportgen.colours import SUPPORT, hex6
 from reportgen.errors import ReportgenError
 from reportgen.model import Theme
-
-_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+from reportgen.render.ooxml import A as _A
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-# Fixed complements to the audience's accent: orange, teal, warm grey, olive.
-SUPPORT_COLOURS = ("D9822B", "2A9D8F", "8C8C8C", "7A8B3A")
-
-
-def hex_colour(value: str) -> str:
-    """Return '#1f4e79' or '1F4E79' as '1F4E79'."""
-    return value.lstrip("#").upper()
-
 
 def theme_colours(theme: Theme) -> dict[str, str]:
     """Return the theme's colour scheme slots (dk1 … folHlink) as RRGGBB strings."""
     return {
-        "dk1": hex_colour(theme.text),
+        "dk1": hex6(theme.text),
         "lt1": "FFFFFF",
-        "dk2": hex_colour(theme.muted),
-        "lt2": hex_colour(theme.accent_light),
-        "accent1": hex_colour(theme.accent),
-        "accent2": hex_colour(theme.accent_dark),
-        "accent3": SUPPORT_COLOURS[0],
-        "accent4": SUPPORT_COLOURS[1],
-        "accent5": SUPPORT_COLOURS[2],
-        "accent6": SUPPORT_COLOURS[3],
-        "hlink": hex_colour(theme.accent),
-        "folHlink": hex_colour(theme.accent_dark),
+        "dk2": hex6(theme.muted),
+        "lt2": hex6(theme.accent_light),
+        "accent1": hex6(theme.accent),
+        "accent2": hex6(theme.accent_dark),
+        "accent3": hex6(SUPPORT[0]),  # fixed complements to the audience's accent
+        "accent4": hex6(SUPPORT[1]),
+        "accent5": hex6(SUPPORT[2]),
+        "accent6": hex6(SUPPORT[3]),
+        "hlink": hex6(theme.accent),
+        "folHlink": hex6(theme.accent_dark),
     }
 
 
@@ -96,23 +86,6 @@ def parse_timestamp(text: str) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
-
-
-def app_properties(slides: int, notes: int, titles: list[str]) -> bytes:
-    """Return a docProps/app.xml that describes this deck instead of the template's."""
-    parts = "".join(f"<vt:lpstr>{escape(title)}</vt:lpstr>" for title in titles)
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-        ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-        "<TotalTime>0</TotalTime><Application>reportgen</Application>"
-        "<PresentationFormat>Widescreen</PresentationFormat>"
-        f"<Slides>{slides}</Slides><Notes>{notes}</Notes><HiddenSlides>0</HiddenSlides>"
-        "<ScaleCrop>false</ScaleCrop>"
-        f'<TitlesOfParts><vt:vector size="{len(titles)}" baseType="lpstr">{parts}</vt:vector>'
-        "</TitlesOfParts><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-        "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-    ).encode("utf-8")
 
 
 def save_deterministic(prs: Presentation, created: datetime,

@@ -1,4 +1,4 @@
-"""Plan the slides of a deck: read box geometry from the layouts and page overflowing content.
+"""Page the slides of a deck: fit each planned slide to its layout's boxes (``deck_layouts``).
 
 A planned slide becomes one or more pages. A bullet list, table, set of key figures or
 timeline that does not fit its box continues on further pages titled "<title> (cont.)". All
@@ -11,50 +11,24 @@ from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation
-from pptx.slide import SlideLayout
 
 from reportgen.errors import ReportgenError
 from reportgen.locales import current
 from reportgen.model import DeckPlan, Slide, TableSpec
 from reportgen.render import deck_drawings
 from reportgen.render.deck_drawings import Para, Region, stack_height
+from reportgen.render.deck_layouts import LayoutRules, box_of, bullet_indent, placeholder_of, text_area
 from reportgen.textfit import EMU_PER_INCH, TextStyle, block_height, paginate
 
 FIGURES_PER_SLIDE = 8
 EVENTS_PER_SLIDE = 8
 TABLE_SIZES = (18.0, 16.0, 14.0, 12.0)  # the largest at which the table fits one slide
 
-# Point sizes (largest, smallest) by layout; text is set at the largest size that fits.
-TITLE_SIZES = {"Title": (44, 30), "Section": (40, 28), "Closing": (36, 24)}
-DEFAULT_TITLE_SIZES = (28, 20)
-BODY_SIZES = {"Agenda": (22, 18), "Two content": (18, 16), "Closing": (14, 11)}
-DEFAULT_BODY_SIZES = (20, 18)
-MAX_BULLETS = {"Bullets": 6, "Two content": 6, "Agenda": 8}
 THIN = 0.5  # share of its box below which a list of bullets looks thin
 SHORT_LIST_SIZES = (28, 26, 24, 22)  # a thin list on its own is set larger, the largest that fits
-# Which placeholder idx holds which text, for layouts that differ from "bullets in idx 1".
-TEXT_PLACES = {
-    "Title": {"subtitle": 1, "text": 2},
-    "Section": {"text": 1},
-    "Closing": {"bullets": 1, "text": 2},
-    "Quote": {"quote": 1, "attribution": 2},
-}
-TEXT_SIZES = {"subtitle": (22, 16), "text": (20, 14), "quote": (28, 18), "attribution": (16, 12)}
-TEXT_SIZES_BY_LAYOUT = {("Title", "text"): (14, 11), ("Closing", "text"): (16, 12), ("Section", "text"): (28, 16)}
 SMALL = TextStyle(11)
 CAPTION = TextStyle(16, bold=True)
-
-
-def body_sizes(layout_name: str) -> tuple[float, float]:
-    """Return the (largest, smallest) point size of bullets on *layout_name*."""
-    return BODY_SIZES.get(layout_name, DEFAULT_BODY_SIZES)
-
-
-def text_sizes(layout_name: str, field: str) -> tuple[float, float]:
-    """Return the (largest, smallest) point size of a slide's *field* text on *layout_name*."""
-    return TEXT_SIZES_BY_LAYOUT.get((layout_name, field), TEXT_SIZES[field])
 
 
 @dataclass(frozen=True)
@@ -71,56 +45,13 @@ class Page:
 
 # --- geometry read from the layout -------------------------------------------------------
 
-def layout_placeholder(layout: SlideLayout, idx: int):
-    """Return the placeholder of *layout* with *idx*, or None."""
-    for placeholder in layout.placeholders:
-        if placeholder.placeholder_format.idx == idx:
-            return placeholder
-    return None
-
-
-def box_of(shape) -> Region:
-    """Return a shape's position and size (inherited from its layout if need be)."""
-    return Region(int(shape.left or 0), int(shape.top or 0), int(shape.width or 0),
-                  int(shape.height or 0))
-
-
-def text_area(placeholder) -> Region:
-    """Return the placeholder's box less its text insets (read from layout, then master)."""
-    insets = {"lIns": 91440, "tIns": 45720, "rIns": 91440, "bIns": 45720}
-    chain = [placeholder]
-    base = getattr(placeholder, "_base_placeholder", None)
-    if base is not None:
-        chain.append(base)
-    for key in insets:
-        for shape in chain:
-            body_pr = shape._element.find(f"{qn('p:txBody')}/{qn('a:bodyPr')}")
-            if body_pr is not None and body_pr.get(key) is not None:
-                insets[key] = int(body_pr.get(key))
-                break
-    box = box_of(placeholder)
-    return Region(box.x + insets["lIns"], box.y + insets["tIns"],
-                  box.w - insets["lIns"] - insets["rIns"], box.h - insets["tIns"] - insets["bIns"])
-
-
-def bullet_indent(placeholder, prs: Presentation) -> int:
-    """Return the level-1 left margin of bulleted text in *placeholder*, in EMU."""
-    level = placeholder._element.find(f"{qn('p:txBody')}/{qn('a:lstStyle')}/{qn('a:lvl1pPr')}")
-    if level is not None and level.get("marL") is not None:
-        return int(level.get("marL"))
-    body_style = prs.slide_master._element.find(
-        f"{qn('p:txStyles')}/{qn('p:bodyStyle')}/{qn('a:lvl1pPr')}")
-    if body_style is not None and body_style.get("marL") is not None:
-        return int(body_style.get("marL"))
-    return 0
-
-
-def content_region(layout: SlideLayout, prs: Presentation) -> Region:
-    """Return where drawn content goes: placeholder idx 1, else between title and footer."""
-    body = layout_placeholder(layout, 1)
+def content_region(rules: LayoutRules, prs: Presentation) -> Region:
+    """Return where drawn content goes: the layout's content box, else between title and footer."""
+    layout = rules.layout
+    body = placeholder_of(layout, rules.content) if rules.content is not None else None
     if body is not None:
         return box_of(body)
-    title = layout_placeholder(layout, 0)
+    title = rules.placeholder("title")
     top = box_of(title).bottom + EMU_PER_INCH * 45 // 100 if title is not None else EMU_PER_INCH
     bottom = int(prs.slide_height) - EMU_PER_INCH * 95 // 100
     for placeholder in layout.placeholders:
@@ -130,7 +61,7 @@ def content_region(layout: SlideLayout, prs: Presentation) -> Region:
     return Region(margin, top, int(prs.slide_width) - 2 * margin, bottom - top)
 
 
-def beside_region(layout: SlideLayout, slide: Slide) -> Region | None:
+def beside_region(rules: LayoutRules, slide: Slide) -> Region | None:
     """Return the right-hand box of a Two content slide that pairs its text with a visual.
 
     None when *slide* is not such a pairing (two lists of bullets use both text boxes).
@@ -139,19 +70,19 @@ def beside_region(layout: SlideLayout, slide: Slide) -> Region | None:
         return None
     if not (slide.chart or slide.figures or slide.image or slide.quote or slide.callout):
         return None
-    right = layout_placeholder(layout, 2)
+    right = rules.placeholder("bullets_right")
     return box_of(right) if right is not None else None
 
 
 # --- paging ------------------------------------------------------------------------------
 
-def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation,
+def paginate_slide(slide: Slide, rules: LayoutRules, prs: Presentation,
                    plan: DeckPlan) -> list[Page]:
-    """Return the pages *slide* needs on *layout*: one, or more when its content overflows."""
+    """Return the pages *slide* needs on the layout of *rules*: one, or more when its content overflows."""
     if slide.table is not None:
-        return _paginate_table(slide, layout, prs, plan)
-    if slide.bullets and beside_region(layout, slide) is not None:
-        return _paginate_text(slide, layout, prs)
+        return _paginate_table(slide, rules, prs, plan)
+    if slide.bullets and beside_region(rules, slide) is not None:
+        return _paginate_text(slide, rules, prs)
     if slide.figures:
         return _continued(slide, [replace(slide, figures=chunk)
                                   for chunk in _chunks(slide.figures, FIGURES_PER_SLIDE)])
@@ -160,7 +91,7 @@ def paginate_slide(slide: Slide, layout: SlideLayout, prs: Presentation,
                                   for chunk in _chunks(slide.events, EVENTS_PER_SLIDE)])
     if slide.chart is not None or slide.quote or slide.image or slide.callout:
         return [Page(slide)]
-    return _paginate_text(slide, layout, prs)
+    return _paginate_text(slide, rules, prs)
 
 
 def _chunks(items: Sequence, size: int) -> list[tuple]:
@@ -178,19 +109,19 @@ def _continued(slide: Slide, parts: list[Slide], **sizes: Any) -> list[Page]:
     return pages
 
 
-def _paginate_text(slide: Slide, layout: SlideLayout, prs: Presentation) -> list[Page]:
-    places = TEXT_PLACES.get(slide.layout, {"bullets": 1, "bullets_right": 2})
+def _paginate_text(slide: Slide, rules: LayoutRules, prs: Presentation) -> list[Page]:
+    places = rules.places
     lead = paragraphs(slide.text) if "text" not in places else []
     boxes = {}
     for field in ("bullets", "bullets_right"):
         items = [*lead, *clean(slide.bullets)] if field == "bullets" else [*clean(slide.bullets_right)]
-        placeholder = layout_placeholder(layout, places[field]) if field in places else None
+        placeholder = rules.placeholder(field)
         if placeholder is not None and items:
-            boxes[field] = (items, text_area(placeholder), bullet_indent(placeholder, prs))
+            boxes[field] = (items, text_area(placeholder), bullet_indent(placeholder))
     if not boxes:
         return [Page(slide)]
-    largest, smallest = body_sizes(slide.layout)
-    max_items = MAX_BULLETS.get(slide.layout)
+    largest, smallest = rules.size("bullets")
+    max_items = rules.max_bullets
 
     def pages_at(size: float) -> dict[str, list[list[str]]]:
         return {field: paginate(items, area.w, area.h, bullet_style(size, indent), max_items)
@@ -231,11 +162,11 @@ def _short_list_size(box: tuple[list[str], Region, int], size: float) -> float:
     return size
 
 
-def _paginate_table(slide: Slide, layout: SlideLayout, prs: Presentation,
+def _paginate_table(slide: Slide, rules: LayoutRules, prs: Presentation,
                     plan: DeckPlan) -> list[Page]:
     table = slide.table
     assert table is not None
-    region = content_region(layout, prs)
+    region = content_region(rules, prs)
     caption, below = table_texts(slide, table, plan)
     available = region.h - stack_height(caption, region.w) - gap(caption) \
         - stack_height(below, region.w) - gap(below)

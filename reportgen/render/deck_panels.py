@@ -12,7 +12,8 @@ from pptx.util import Emu
 from reportgen.errors import ReportgenError
 from reportgen.model import Theme
 from reportgen.resources import MAX_IMAGE_BYTES, read_file
-from reportgen.render.deck_drawings import Para, Region, add_rect, add_text, stack_height, tint
+from reportgen.colours import tint
+from reportgen.render.deck_drawings import Para, Region, add_rect, add_text, stack_height
 from reportgen.textfit import EMU_PER_INCH, TextStyle, fit_size
 
 PAD = EMU_PER_INCH // 5
