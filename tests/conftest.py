@@ -12,7 +12,10 @@ import pytest
 from helpers import PROJECTS, REPO, run_cli
 
 
-SLOW_FIXTURES = {"repo_build"}  # a whole build of the repository's project (every audience, PDF and deck)
+SLOW_FIXTURES = {
+    "repo_build",  # a whole build of the repository's project (every audience, PDF and deck)
+    "built", "good_build",  # whole builds of a sample project, shared by a module's tests
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -286,6 +286,7 @@ def test_output_path_below_a_file(cli, project_copy, tmp_path):
     assert_clean_failure(result, f"{out}: error: cannot write output: '{tmp_path / 'file'}' is not a folder")
 
 
+@pytest.mark.slow
 def test_output_folder_where_an_audience_folder_is_a_file(cli, project_copy, tmp_path):
     project = project_copy()
     out = tmp_path / "out"
@@ -311,6 +312,7 @@ def test_output_folder_that_is_read_only(cli, project_copy, tmp_path):
     assert not list(out.iterdir())
 
 
+@pytest.mark.slow
 def test_a_write_that_fails_midway_leaves_the_last_build_and_no_temporary_files(cli, good_build, tmp_path, monkeypatch):
     """Disk full while writing the third file: nothing has been moved into place yet."""
     build_module = importlib.import_module("reportgen.build")
@@ -670,6 +672,7 @@ SEAL = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><title>Seal
 SEAL_TEMPLATE = '{% extends "!base/briefing.html.j2" %}\n{% block cover %}<img class="seal" src="{{ asset(\'seal.svg\') }}" alt="Seal">{{ super() }}{% endblock %}\n'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("given", ["relative", "dot", "absolute"])
 def test_asset_works_with_relative_and_absolute_project_folders(given, tmp_path):
     project = tmp_path / "minimal"
@@ -734,6 +737,7 @@ def test_a_killed_build_leaves_a_true_manifest_and_the_next_build_a_clean_folder
     assert listed == outputs == sorted(path.relative_to(out).as_posix() for path in out.rglob("*") if path.suffix in (".pdf", ".pptx"))
 
 
+@pytest.mark.slow
 def test_a_second_build_waits_for_the_first_and_stops_with_a_message_after_a_while(project_copy, tmp_path):
     import fcntl
     import subprocess

@@ -187,6 +187,7 @@ def test_the_scheduler_option_without_dask_installed_says_what_to_install(three,
     assert result.err == "error: --scheduler needs Dask distributed, which is not installed: pip install 'reportgen[dask]'\n"
 
 
+@pytest.mark.slow
 def test_a_local_build_and_the_help_never_import_dask(three):
     script = (
         "import sys\n"

@@ -350,6 +350,7 @@ def test_the_audience_theme_reaches_the_pdf(pdfs, project):
 
 # --- options, on the small sample project -------------------------------------------------
 
+@pytest.mark.slow
 def test_letter_paper_on_request(project_copy, tmp_path):
     pdf = build_variant(project_copy(), "team", "pdf:\n  page_size: Letter\n", tmp_path / "out")
     reader = PdfReader(pdf)
@@ -361,6 +362,7 @@ def test_letter_paper_on_request(project_copy, tmp_path):
         assert "Page 2 of" in pages[1]
 
 
+@pytest.mark.slow
 def test_a4_by_default(project_copy, tmp_path):
     project = project_copy()
     build(project, audiences=["team"], formats=["pdf"], out_dir=tmp_path / "out")
@@ -369,6 +371,7 @@ def test_a4_by_default(project_copy, tmp_path):
 
 
 # WeasyPrint 70 opens its sRGB profile for PDF/A and never closes it.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning")
 def test_pdf_a_on_request(project_copy, tmp_path):
     pdf = build_variant(project_copy(), "board", "pdf:\n  variant: pdf/a-3b\n", tmp_path / "out")
@@ -385,6 +388,7 @@ def test_pdf_a_on_request(project_copy, tmp_path):
         assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_a_long_table_repeats_its_header_and_never_splits_a_row(project_copy, tmp_path):
     project = project_copy()

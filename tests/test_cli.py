@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from helpers import PROJECTS
 
 from reportgen.errors import ExitStatus
@@ -35,6 +37,7 @@ def test_list_shows_each_audiences_sections_slides_and_template_origins(cli, pro
     assert "audience.css" not in team
 
 
+@pytest.mark.slow
 def test_build_one_audience_one_format_writes_output_and_manifest(cli, project_copy, tmp_path):
     project = project_copy()
     out = tmp_path / "out"
@@ -100,6 +103,7 @@ def test_help_and_version_go_to_the_given_stdout(cli, capsys):
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.slow
 def test_new_scaffolds_a_project_that_checks(cli, tmp_path):
     target = tmp_path / "fresh"
     result = cli("new", target)
@@ -121,6 +125,7 @@ def test_new_refuses_a_folder_that_is_not_empty(cli, project_copy):
     assert result.err == f"{project}: error: folder exists and is not empty; choose a new folder\n"
 
 
+@pytest.mark.slow
 def test_installed_command_runs_as_a_user_would(project_copy):
     project = project_copy()
     result = subprocess.run([sys.executable, "-m", "reportgen", "check", str(project)], capture_output=True, text=True)

@@ -59,6 +59,7 @@ def test_a_character_no_font_draws_is_an_error_naming_file_and_line(project_copy
         "the fonts shipped with reportgen (Source Serif 4, Source Sans 3, Carlito) do not all have it\n")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs pdffonts (poppler-utils)")
 def test_russian_italic_and_bold_come_out_in_the_shipped_faces(project_copy, cli, tmp_path):
     project = project_copy("minimal")

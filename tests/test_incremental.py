@@ -156,6 +156,7 @@ def test_force_rebuilds_everything(project, tmp_path, cli):
     assert cli("build", project, "-f", "html", "-o", out, "--force").code == 0
 
 
+@pytest.mark.slow
 def test_the_pdf_is_kept_when_nothing_changed(project, tmp_path):
     out = tmp_path / "out"
     first = build(project, audiences=["board"], out_dir=out, formats=["pdf"], jobs=1)

@@ -96,6 +96,7 @@ def test_a_label_overridden_per_language(built):
     assert "Литература" in russian and "References" not in russian and "Источники" not in russian
 
 
+@pytest.mark.slow
 def test_language_option_builds_only_that_language(cli, project_copy, tmp_path):
     project = project_copy("bilingual")
     result = cli("build", project, "-l", "ru", "-f", "pdf", "-o", tmp_path / "out", "-j", "1")

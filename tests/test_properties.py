@@ -86,6 +86,7 @@ def assert_success_or_clean_errors(project) -> None:
             assert ERROR_LINE.match(line), line
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(front=front_matter, body=markdown)
 def test_random_front_matter_and_markdown_never_crash(project, front, body):
@@ -93,6 +94,7 @@ def test_random_front_matter_and_markdown_never_crash(project, front, body):
     assert_success_or_clean_errors(project)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(body=markdown)
 def test_random_markdown_with_valid_front_matter_never_crashes(project, body):
@@ -102,6 +104,7 @@ def test_random_markdown_with_valid_front_matter_never_crashes(project, body):
     assert_success_or_clean_errors(project)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(text=csv_text)
 def test_random_csv_never_crashes(project, text):
@@ -109,6 +112,7 @@ def test_random_csv_never_crashes(project, text):
     assert_success_or_clean_errors(project)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(data=st.binary(max_size=200))
 def test_random_bytes_in_a_data_file_never_crash(project, data):
