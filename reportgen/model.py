@@ -318,7 +318,6 @@ class Audience:
     purpose: str = ""
     sections: tuple[SectionRule, ...] = ()
     order: tuple[str, ...] = ()  # section ids this audience reads first, in this order
-    order_line: int | None = None
     deck_max_slides: int = 20
     theme: Theme = Theme()
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -331,12 +330,14 @@ class Audience:
     deck_master: str = ""  # a .pptx found through the template folders
     ask: str = ""  # what the audience is asked to do (`ask:`, or `variables.ask`); "" for none
     bottom_line: tuple[str, ...] = ()  # the deck's takeaways, Jinja text (default: section summaries)
-    bottom_line_line: int | None = field(default=None, compare=False)  # in the audience file
     judgements: tuple[str, ...] = ()  # section ids whose summaries are the key judgements (default: see front.py)
     citation_style: str = ""  # overrides the project's citation style when set
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
     languages: tuple[str, ...] = ()  # the project's languages this audience gets; () for all of them
-    languages_line: int | None = field(default=None, compare=False)
+
+    def line_of(self, key: str) -> int | None:
+        """Return the line of *key* in the audience file, or None when it is not there."""
+        return self.field_lines.get(key)
 
 
 def audience_ask(audience: Audience) -> str:

@@ -82,7 +82,7 @@ def bottom_line(edition: Edition) -> list[str]:
         # Takeaways are prose: small counts in words ("six UN resolutions"), as in the sections.
         below = spell_out_below(edition.config.spell_out_below, edition.locale.base)
         context = {"data": prose_data(edition.data, below), "report": edition.config, "audience": audience}
-        return [" ".join(render_string(text, context, audience.path, audience.bottom_line_line or 1).split())
+        return [" ".join(render_string(text, context, audience.path, audience.line_of("bottom_line") or 1).split())
                 for text in audience.bottom_line]
     main = [s for s in edition.sections if s.depth != "summary"] or list(edition.sections)
     return [s.summary for s in main if s.summary][:MAX_TAKEAWAYS]
