@@ -16,19 +16,15 @@ from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_dat
 from .locales import using
 from .paths import display_path
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
+from .schema import TEXT
+from .schemas import SLIDE
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .typography import prose_data, spell_out_below
 from .xref import plain_xrefs
 from .yamlfile import LineDict, parse_yaml
 
 PLAN_TEMPLATE = "deck.yaml.j2"
-SLIDE_FIELDS = {
-    "layout", "title", "subtitle", "text", "bullets", "bullets_right", "chart", "table",
-    "timeline", "figures", "quote", "attribution", "notes", "source", "priority", "origin",
-    "image", "alt", "caption", "callout", "callout_title", "lead", "role",
-}
-_TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "source", "origin",
-                "alt", "caption", "callout", "callout_title", "lead", "role")
+_TEXT_FIELDS = tuple(field.name for field in SLIDE.fields if field.type == TEXT and field.name not in ("layout", "image"))
 MAX_TAKEAWAYS = 5
 
 
@@ -253,8 +249,8 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
         raise ReportgenError("each slide of the deck plan must be a mapping", origin)
     line = item.line
     for key in item:
-        if key not in SLIDE_FIELDS:
-            raise ReportgenError(f"unknown slide field '{key}' (known: {', '.join(sorted(SLIDE_FIELDS))})", origin, item.line_of(key))
+        if key not in SLIDE.names():
+            raise ReportgenError(f"unknown slide field '{key}' (known: {', '.join(sorted(SLIDE.names()))})", origin, item.line_of(key))
     layout = item.get("layout")
     if not layout:
         raise ReportgenError("a slide needs a 'layout'", origin, line)

@@ -17,16 +17,16 @@ from typing import Any
 
 from .errors import ErrorCollector, ReportgenError
 from .model import Audience, Config, Dataset, Event, Figure, Project, Section
-from .yamlfile import LineDict, check_keys, expect_mapping, parse_yaml
+from .schemas import AUDIENCE, DATA_FILE, EVENT, FIGURE, REPORT, SECTION, SOURCE
+from .yamlfile import LineDict, expect_mapping, parse_yaml
 
 _TRANSLATION = re.compile(r"^(?P<name>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?P<ext>md|ya?ml|csv|json)$")
-CONFIG_FIELDS = {"title", "subtitle", "organisation", "organization", "authors", "keywords", "contacts", "labels", "sources"}
-SOURCE_FIELDS = {"note"}  # a source's title and publisher are cited as published
-AUDIENCE_FIELDS = {"title", "purpose", "variables", "labels", "ask", "bottom_line"}
-SECTION_FIELDS = {"title", "summary", "key_points", "slide_title", "notes"}
-DATASET_FIELDS = {"title", "figures", "events"}
-FIGURE_FIELDS = {"label", "unit", "qualifier", "note"}
-EVENT_FIELDS = {"title", "text", "label"}
+# What a translation may set: the fields each schema marks as translated (words, never numbers).
+_SECTION = SECTION.translation("a section's translation")
+_FILES = {"data": DATA_FILE, "audiences": AUDIENCE}  # by folder; content/report.*.yaml is the config's
+_SOURCE = SOURCE.translation("a source")  # its title and publisher are cited as published
+_FIGURE = FIGURE.translation("a figure")
+_EVENT = EVENT.translation("an event")
 
 
 def translation_of(name: str) -> tuple[str, str] | None:
@@ -74,15 +74,15 @@ def load_translations(root: Path, files: list[tuple[Path, str]], languages: tupl
             if path.suffix == ".md":
                 front, body, body_line = split_front_matter(text, shown)
                 fields = expect_mapping(parse_yaml(front, shown, first_line=2), shown, "front matter", 2)
-                allowed, what = SECTION_FIELDS, "a section's translation"
+                schema = _SECTION
             else:
                 fields = expect_mapping(parse_yaml(text, shown), shown, "a translation", 1)
                 body, body_line = "", 1
-                allowed, what = {"data": DATASET_FIELDS, "audiences": AUDIENCE_FIELDS}.get(kind, CONFIG_FIELDS), f"a translation of {original}"
+                schema = _FILES.get(kind, REPORT).translation(f"a translation of {original}")
         except ReportgenError as error:
             errors.extend(error)
             continue
-        check_keys(fields, allowed, shown, errors, what)
+        schema.check_keys(fields, shown, errors)
         key = str(path.parent / original)
         if kind == "data":
             key = str(path.parent / original.rsplit(".", 1)[0])
@@ -215,7 +215,7 @@ def _sources(config: Config, fields: LineDict, path: str, errors: ErrorCollector
     for source in config.sources:
         words = notes.get(source.id)
         if isinstance(words, LineDict):
-            check_keys(words, SOURCE_FIELDS, path, errors, f"source '{source.id}'")
+            _SOURCE.check_keys(words, path, errors, f"source '{source.id}'")
         if isinstance(words, dict) and words.get("note") is not None:
             source = dataclasses.replace(source, note=" ".join(str(words["note"]).split()))
         translated.append(source)
@@ -280,7 +280,7 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
         if not isinstance(words, LineDict):  # every YAML mapping is read as a LineDict
             errors.add(f"no translation of figure '{figure.key}' (add it under 'figures:')", path, fields.line_of("figures") or 1)
             continue
-        check_keys(words, FIGURE_FIELDS, path, errors, f"figure '{figure.key}'")
+        _FIGURE.check_keys(words, path, errors, f"figure '{figure.key}'")
         translated_figures.append(_figure(figure, words, path, errors))
     for key in set(figures) - {figure.key for figure in dataset.figures}:
         errors.add(f"unknown figure '{key}' in the translation (known: {', '.join(dataset.keys())})", path, _line(figures, key))
@@ -292,7 +292,7 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
     translated_events = []
     for event, words in zip(dataset.events, events):
         if isinstance(words, LineDict):
-            check_keys(words, EVENT_FIELDS, path, errors, "an event")
+            _EVENT.check_keys(words, path, errors)
         translated_events.append(_event(event, words))
     return dataclasses.replace(
         dataset,
@@ -332,5 +332,5 @@ def _figure(figure: Figure, words: Mapping[str, Any], path: str, errors: ErrorCo
 def _event(event: Event, words: Any) -> Event:
     if not isinstance(words, dict):
         return event
-    changes: dict[str, Any] = {key: str(words[key]) for key in EVENT_FIELDS if key in words and hasattr(event, key)}
+    changes: dict[str, Any] = {key: str(words[key]) for key in _EVENT.names() if key in words and hasattr(event, key)}
     return dataclasses.replace(event, **changes)
