@@ -10,6 +10,7 @@ from typing import Any, Iterator, Mapping
 from . import deck_items, resolve
 from .charts import chart_alt
 from .citations import references, strip_citations
+from .directives import read_options
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
@@ -266,15 +267,15 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
             fields[key] = tuple(slide_text(plain_text(str(v)) or str(v)) for v in value if str(v).strip())
     where = resolve.Where(origin, line)
     if item.get("chart") is not None:
-        fields["chart"] = _block_option(item["chart"], "chart", edition, where, "spec")
+        fields["chart"] = _block_option(item["chart"], "chart", edition, where)
     if item.get("table") is not None:
-        fields["table"] = _block_option(item["table"], "table", edition, where, "spec")
+        fields["table"] = _block_option(item["table"], "table", edition, where)
     if item.get("image"):
         image = str(item["image"])
         project_image(edition.root, image, "image", origin, item.line_of("image"))
         fields["image"] = image
     if item.get("timeline") is not None:
-        fields["events"] = _block_option(item["timeline"], "timeline", edition, where, "events")
+        fields["events"] = _block_option(item["timeline"], "timeline", edition, where).events
     if item.get("figures") is not None:
         figures = resolve.figure_refs(item["figures"], edition.data, where)
         fields["figures"] = tuple(dataclasses.replace(f, label=edition.figure_caption(f)) for f in figures)
@@ -285,7 +286,7 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
     return Planned(slide, priority, (slide.origin,) if slide.origin else ())
 
 
-def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where, key: str) -> Any:
+def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where) -> Any:
     """Resolve a slide's chart/table/timeline: a "section#n" reference or directive options."""
     if isinstance(value, str):
         section_id, _, index = value.partition("#")
@@ -300,13 +301,14 @@ def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where,
         block = section.blocks[int(index)]
         if block.kind != kind:
             raise where.error(f"block '{value}' is a {block.kind}, not a {kind}")
-        return block.options[key]
+        return block.spec
     if isinstance(value, Mapping):
+        options = read_options(kind, value, where.path, where.line)
         if kind == "chart":
-            return resolve.chart_spec(value, edition.data, edition.config, where)
+            return resolve.chart_spec(options, edition.data, edition.config, where)
         if kind == "table":
-            return resolve.table_spec(value, edition.data, edition.config, where)
-        return resolve.timeline(value, edition.data, where)
+            return resolve.table_spec(options, edition.data, edition.config, where)
+        return resolve.timeline(options, edition.data, edition.config, where)
     raise where.error(f"'{kind}' must be a block reference or a mapping of options")
 
 
