@@ -110,7 +110,7 @@ class Schema:
         """
         self.check_keys(mapping, path, errors, f"'{prefix.rstrip('.')}'" if prefix else "")
         for field in self.fields:
-            value = mapping.get(field.name)
+            value = mapping.get(_key_of(field, mapping))
             if field.required and (value is None or (isinstance(value, str) and not value.strip())):
                 errors.add(f"{self.what} needs a '{field.name}'", path, mapping.line or 1)
         return {field.name: _read_field(field, mapping, path, errors, prefix) for field in self.fields}
@@ -120,8 +120,13 @@ class Schema:
         return Schema(what, tuple(field for field in self.fields if field.translated), self.word)
 
 
+def _key_of(field: Field, mapping: Mapping[str, Any]) -> str:
+    """Return the key *mapping* gives *field* under: its name, or the first alias it uses."""
+    return next((name for name in (field.name, *field.aliases) if mapping.get(name) is not None), field.name)
+
+
 def _read_field(field: Field, mapping: LineDict, path: str, errors: ErrorCollector, prefix: str) -> Any:
-    key = next((name for name in (field.name, *field.aliases) if mapping.get(name) is not None), field.name)
+    key = _key_of(field, mapping)
     value = mapping.get(key)
     line = mapping.line_of(key)
     shown = f"'{prefix}{field.name}'"

@@ -8,14 +8,17 @@ are declared beside their typed dataclasses in ``directives.py``.
 
 from __future__ import annotations
 
+import re
+
+from .directives import DATA_DIRECTIVES, schema_of
 from .model import DEPTHS, Theme
-from .schema import ANY, CHOICE, COLOUR, ENTRIES, FLAG, MAPPING, NUMBER, TEXT, TEXTS, WHOLE, Field, Schema
+from .schema import ANY, CHOICE, COLOUR, ENTRIES, FLAG, MAPPING, NUMBER, TEXT, TEXTS, WHOLE, Field, Schema, reference_table
 
 SOURCE = Schema("a source", (
     Field("id", TEXT, "what citations (`[@id]`) and figures' `source` name it by", required=True),
     Field("title", TEXT, "its title, as published", required=True),
-    Field("type", TEXT, "its CSL item type (`article-newspaper`, `report`, `webpage` …)",
-          default="article-newspaper if it has a publisher, else document"),
+    Field("type", TEXT, "its CSL item type (`article-newspaper`, `report`, `webpage` …); default: `article-newspaper` "
+          "when it has a publisher, else `document`"),
     Field("publisher", TEXT, "who published it (for an article: the outlet)"),
     Field("container", TEXT, "the journal, newspaper or site it appears in, when not the publisher"),
     Field("author", TEXTS, "its authors, `Family, Given` or a name as written", aliases=("authors",)),
@@ -204,15 +207,34 @@ SLIDE = Schema("a slide", (
 ))
 
 # The README's reference tables: marker name -> schema (scripts/readme_fields.py writes them).
-REFERENCE = {
+REFERENCE: dict[str, Schema] = {
     "report": REPORT,
     "source": SOURCE,
-    "section": SECTION,
-    "audience": AUDIENCE,
     "data-file": DATA_FILE,
     "figure": FIGURE,
     "event": EVENT,
     "table": TABLE,
     "column": COLUMN,
+    "section": SECTION,
+    **{f"directive-{name}": schema_of(options) for name, options in DATA_DIRECTIVES.items()},
+    "audience": AUDIENCE,
     "slide": SLIDE,
 }
+_MARKED = re.compile(r"(<!-- fields: ([\w-]+) -->\n).*?(<!-- /fields -->)", re.S)
+
+
+def fill_reference(readme: str) -> str:
+    """Return the README text *readme* with each ``<!-- fields: NAME -->`` table written from its schema."""
+    separate = list(REFERENCE.values())
+
+    def table(match: re.Match[str]) -> str:
+        if match.group(2) not in REFERENCE:
+            raise KeyError(f"no schema '{match.group(2)}' (known: {', '.join(REFERENCE)})")
+        return match.group(1) + reference_table(REFERENCE[match.group(2)], separate) + "\n" + match.group(3)
+
+    return _MARKED.sub(table, readme)
+
+
+def marked_tables(readme: str) -> list[str]:
+    """Return the names of the reference tables *readme* marks, in order."""
+    return [match.group(2) for match in _MARKED.finditer(readme)]
