@@ -129,7 +129,9 @@ def _make_edition(project: Project, audience: Audience, locale: Locale, main: bo
     references = audience.key_figures or _cover_figures(project, sections, audience)
     if references:
         try:
-            key_figures = resolve.figure_refs(list(references), project.data, resolve.Where(audience.path if audience.key_figures else project.config.path, None))
+            where = (resolve.Where(audience.path, audience.line_of("key_figures")) if audience.key_figures
+                     else resolve.Where(project.config.path, project.config.field_lines.get("key_figures")))
+            key_figures = resolve.figure_refs(list(references), project.data, where)
         except ReportgenError as error:
             errors.extend(error)
     errors.raise_if_any()

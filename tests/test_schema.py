@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 import sys
 
@@ -94,3 +95,25 @@ def test_a_table_that_drifts_from_its_schema_is_caught(tmp_path):
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_fields.py"), "--check"],
                             capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
+
+
+def _translated(schema: Schema) -> set[str]:
+    """Return the fields a translation of *schema* may set, with those of its translated entries."""
+    names = set()
+    for field in schema.translation("").fields:
+        names.add(field.name)
+        if field.schema is not None:
+            names |= _translated(field.schema)
+    return names
+
+
+def test_the_readme_says_what_each_translation_may_set_as_the_schemas_do():
+    from reportgen.schemas import DATA_FILE
+
+    text = README.read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line.split("|")[3] for line in text.splitlines()
+            if line.startswith("| `content/") and line.count("|") == 4}
+    for original, schema in (("`content/report.yaml`", REPORT), ("`content/audiences/government.yaml`", AUDIENCE),
+                             ("`content/sections/06-trade.md`", SECTION), ("`content/data/trade.csv` (or `.yaml`)", DATA_FILE)):
+        named = {word.rstrip(":") for word in re.findall(r"`([^`]+)`", rows[original])}
+        assert named == _translated(schema), original
