@@ -115,6 +115,12 @@ class Schema:
                 errors.add(f"{self.what} needs a '{field.name}'", path, mapping.line or 1)
         return {field.name: _read_field(field, mapping, path, errors, prefix) for field in self.fields}
 
+    def given(self, mapping: LineDict, path: str, errors: ErrorCollector) -> dict[str, Any]:
+        """Return the typed values of the fields *mapping* gives (a translation's words over its
+        original's); report a wrong value at its line. Unknown keys are not checked here."""
+        return {field.name: _read_field(field, mapping, path, errors, "") for field in self.fields
+                if mapping.get(_key_of(field, mapping)) is not None}
+
     def translation(self, what: str) -> Schema:
         """Return the schema of a translation of this kind: only its translated fields."""
         return Schema(what, tuple(field for field in self.fields if field.translated), self.word)

@@ -23,6 +23,7 @@ from .yamlfile import LineDict, expect_mapping, parse_yaml
 _TRANSLATION = re.compile(r"^(?P<name>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?P<ext>md|ya?ml|csv|json)$")
 # What a translation may set: the fields each schema marks as translated (words, never numbers).
 _SECTION = SECTION.translation("a section's translation")
+_REPORT, _AUDIENCE, _DATA_FILE = (schema.translation("a translation") for schema in (REPORT, AUDIENCE, DATA_FILE))
 _FILES = {"data": DATA_FILE, "audiences": AUDIENCE}  # by folder; content/report.*.yaml is the config's
 _SOURCE = SOURCE.translation("a source")  # its title and publisher are cited as published
 _FIGURE = FIGURE.translation("a figure")
@@ -156,34 +157,8 @@ def _audience_blocks(body: str) -> set[str]:
     return names
 
 
-def _text(fields: LineDict, key: str, default: str, path: str, errors: ErrorCollector) -> str:
-    value = fields.get(key)
-    if value is None:
-        return default
-    if isinstance(value, (dict, list)):
-        errors.add(f"'{key}' must be text", path, fields.line_of(key))
-        return default
-    return str(value)
-
-
-def _texts(fields: LineDict, key: str, default: tuple[str, ...], path: str, errors: ErrorCollector) -> tuple[str, ...]:
-    value = fields.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
-        errors.add(f"'{key}' must be a list of text", path, fields.line_of(key))
-        return default
-    return tuple(str(item) for item in value)
-
-
-def _labels(fields: LineDict, path: str, errors: ErrorCollector) -> dict[str, str]:
-    value = fields.get("labels")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        errors.add("'labels' must be a mapping of label names to text", path, fields.line_of("labels"))
-        return {}
-    return {str(key): str(text) for key, text in value.items()}
+def _labels(words: Mapping[str, Any]) -> dict[str, str]:
+    return {str(key): str(text) for key, text in words.get("labels", {}).items()}
 
 
 def _config(config: Config, found: Translation | None, language: str, errors: ErrorCollector) -> Config:
@@ -191,16 +166,12 @@ def _config(config: Config, found: Translation | None, language: str, errors: Er
     if found is None:
         return dataclasses.replace(config, language=language, labels={})  # the project's labels are in its main language
     fields, path = found.fields, found.path
+    words = _REPORT.given(fields, path, errors)
     return dataclasses.replace(
         config,
         language=language,
-        title=_text(fields, "title", config.title, path, errors),
-        subtitle=_text(fields, "subtitle", config.subtitle, path, errors),
-        organisation=_text(fields, "organisation", _text(fields, "organization", config.organisation, path, errors), path, errors),
-        authors=_texts(fields, "authors", config.authors, path, errors),
-        keywords=_texts(fields, "keywords", config.keywords, path, errors),
-        contacts=_texts(fields, "contacts", config.contacts, path, errors),
-        labels=_labels(fields, path, errors),
+        **{key: words[key] for key in ("title", "subtitle", "organisation", "authors", "keywords", "contacts") if key in words},
+        labels=_labels(words),
         sources=_sources(config, fields, path, errors),
     )
 
@@ -225,23 +196,16 @@ def _sources(config: Config, fields: LineDict, path: str, errors: ErrorCollector
 def _audience(audience: Audience, found: Translation | None, errors: ErrorCollector) -> Audience:
     if found is None:
         return dataclasses.replace(audience, labels={})
-    fields, path = found.fields, found.path
-    variables = dict(audience.variables)
-    extra = fields.get("variables")
-    if isinstance(extra, dict):
-        variables.update(extra)
-    elif extra is not None:
-        errors.add("'variables' must be a mapping", path, fields.line_of("variables"))
-    if fields.get("ask") is not None:
-        variables["ask"] = fields.get("ask")  # prose keeps using {{ audience.variables.ask }}, as in the original
+    words = _AUDIENCE.given(found.fields, found.path, errors)
+    variables = {**audience.variables, **words.get("variables", {})}
+    if "ask" in words:
+        variables["ask"] = words["ask"]  # prose keeps using {{ audience.variables.ask }}, as in the original
     return dataclasses.replace(
         audience,
-        title=_text(fields, "title", audience.title, path, errors),
-        purpose=_text(fields, "purpose", audience.purpose, path, errors),
+        **{key: words[key] for key in ("title", "purpose", "bottom_line") if key in words},
         variables=variables,
-        labels=_labels(fields, path, errors),
-        ask=" ".join(_text(fields, "ask", str(variables.get("ask", audience.ask)), path, errors).split()),
-        bottom_line=_texts(fields, "bottom_line", audience.bottom_line, path, errors),
+        labels=_labels(words),
+        ask=" ".join(str(words.get("ask", variables.get("ask", audience.ask))).split()),
     )
 
 
@@ -249,16 +213,13 @@ def _section(section: Section, found: Translation | None, errors: ErrorCollector
     if found is None:
         return section
     fields, path = found.fields, found.path
-    if not _text(fields, "title", "", path, errors).strip():
+    words = _SECTION.given(fields, path, errors)
+    if not str(words.get("title", "")).strip():
         errors.add("a section's translation needs a 'title'", path, fields.line or 2)
     return dataclasses.replace(
         section,
+        **words,
         path=path,
-        title=_text(fields, "title", section.title, path, errors),
-        summary=_text(fields, "summary", section.summary, path, errors),
-        key_points=_texts(fields, "key_points", section.key_points, path, errors),
-        slide_title=_text(fields, "slide_title", section.slide_title, path, errors),
-        notes=_text(fields, "notes", section.notes, path, errors),
         body=found.body,
         body_line=found.body_line,
         field_lines={**{key: 2 for key in section.field_lines}, **{key: fields.line_of(key) or 2 for key in fields}},
@@ -296,7 +257,7 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
         translated_events.append(_event(event, words))
     return dataclasses.replace(
         dataset,
-        title=_text(fields, "title", dataset.title, path, errors),
+        title=_DATA_FILE.given(fields, path, errors).get("title", dataset.title),
         figures=tuple(translated_figures) if len(translated_figures) == len(dataset.figures) else dataset.figures,
         events=tuple(translated_events),
     )
