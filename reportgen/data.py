@@ -10,12 +10,12 @@ import math
 import operator
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
 from .model import Column, Dataset, Event, Figure, Table, date_problem
-from .numbers import DATE, parse_format, year_of
+from .numbers import DATE, NumberFormat, parse_format, year_of
 from .resources import clip
 from .typography import smart_quotes
 from .schemas import COLUMN, DATA_FILE, EVENT, FIGURE, FIGURE_ENTRY, TABLE
@@ -171,18 +171,11 @@ def _table_column(name: str, info: dict, meta: LineDict, rows: list[tuple[LineDi
     if not name.isidentifier():
         errors.add(f"column name '{name}' must be an identifier (letters, digits, _); give it a 'label' in {meta_shown}", shown, 1)
         return None
-    unit = str(info.get("unit") or meta.get("unit") or "").strip()
-    source = str(info.get("source") or meta.get("source") or "").strip()
     line = info.line if isinstance(info, LineDict) and info.line else meta.line or 1
-    if "unit" not in info and "unit" not in meta:
-        errors.add(f"column '{name}' has no unit (give 'unit:' for the table or the column)", meta_shown, line)
-    if not source:
-        errors.add(f"column '{name}' has no source (give 'source:' for the table or the column)", meta_shown, line)
-    try:
-        number_format = parse_format(info.get("format") or meta.get("format"), unit)
-    except ValueError as error:
-        errors.add(f"column '{name}': {error}", meta_shown, line)
+    found = _unit_source_format(info, meta, f"column '{name}'", " (give '{}:' for the table or the column)", meta_shown, line, errors)
+    if found is None:
         return None
+    unit, source, number_format = found
     label = smart_quotes(str(info.get("label") or name.replace("_", " ").capitalize()))
     qualifier = str(info.get("qualifier") or meta.get("qualifier") or "").strip()
     note = smart_quotes(str(info.get("note") or "").strip())
@@ -275,17 +268,10 @@ def _figures(
 
 def _figure_fields(row: LineDict, key: str, line: int, defaults: dict[str, Any], shown: str, errors: ErrorCollector) -> dict[str, Any] | None:
     """Return a figure's fields but its value (its unit, source and format from the file's defaults), or None."""
-    unit = str(row.get("unit") or defaults.get("unit") or "").strip()
-    source = str(row.get("source") or defaults.get("source") or "").strip()
-    if not source:
-        errors.add(f"figure '{key}' has no source", shown, line)
-    if "unit" not in row and "unit" not in defaults:
-        errors.add(f"figure '{key}' has no unit", shown, line)
-    try:
-        number_format = parse_format(row.get("format") or defaults.get("format"), unit)
-    except ValueError as error:
-        errors.add(f"figure '{key}': {error}", shown, line)
+    found = _unit_source_format(row, defaults, f"figure '{key}'", "", shown, line, errors)
+    if found is None:
         return None
+    unit, source, number_format = found
     declared = FIGURE.names()
     return dict(
         key=key,
@@ -300,6 +286,25 @@ def _figure_fields(row: LineDict, key: str, line: int, defaults: dict[str, Any],
         line=line,
         format=number_format,
     )
+
+
+def _unit_source_format(own: Mapping[str, Any], defaults: Mapping[str, Any], what: str, hint: str, shown: str, line: int,
+                        errors: ErrorCollector) -> tuple[str, str, NumberFormat] | None:
+    """Return a figure's or column's unit, source and number format, its own or the file's; None when the format is wrong.
+
+    A missing unit or source is reported (*hint*, with '{}' for the key, says where to give it).
+    """
+    unit = str(own.get("unit") or defaults.get("unit") or "").strip()
+    source = str(own.get("source") or defaults.get("source") or "").strip()
+    if "unit" not in own and "unit" not in defaults:
+        errors.add(f"{what} has no unit{hint.format('unit')}", shown, line)
+    if not source:
+        errors.add(f"{what} has no source{hint.format('source')}", shown, line)
+    try:
+        return unit, source, parse_format(own.get("format") or defaults.get("format"), unit)
+    except ValueError as error:
+        errors.add(f"{what}: {error}", shown, line)
+        return None
 
 
 def _derive(expressions: dict[str, str], values: dict[str, float], lines: dict[str, int], shown: str, errors: ErrorCollector) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .bibliography import read_csl_json, source_from_config, style_path
 from .colours import shade, tint
@@ -107,16 +107,10 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
     sources = _sources(root, document, values, shown, errors)
     if date_problem(values["date"]):
         errors.add(f"'date': {date_problem(values['date'])}", shown, line("date"))
-    citation_style = values["citation_style"]
-    if citation_style:
-        try:
-            style_path(citation_style, root, shown, line("citation_style"))
-        except ReportgenError as error:
-            errors.extend(error)
+    _check_output_and_style(root, values, line, shown, errors)
     language, languages = _languages(document, values, shown, errors)
     output_name = values["output_name"] or "briefing"
-    if not _FILE_NAME.fullmatch(output_name):
-        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
+    citation_style = values["citation_style"]
     return Config(
         title=values["title"],
         path=shown,
@@ -168,6 +162,19 @@ def _sources(root: Path, document: LineDict, values: dict[str, Any], shown: str,
     for source_id in sorted({i for i in ids if ids.count(i) > 1}):
         errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
     return sources
+
+
+def _check_output_and_style(root: Path, values: dict[str, Any], line: Callable[[str], int | None], shown: str,
+                            errors: ErrorCollector) -> None:
+    """Report an `output_name` that is no plain file name and a `citation_style` that names no style."""
+    output_name = values["output_name"]
+    if output_name and not _FILE_NAME.fullmatch(output_name):
+        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
+    if values["citation_style"]:
+        try:
+            style_path(values["citation_style"], root, shown, line("citation_style"))
+        except ReportgenError as error:
+            errors.extend(error)
 
 
 def _logo(root: Path, logo: str, shown: str, line: int | None, errors: ErrorCollector) -> str:
@@ -320,16 +327,8 @@ def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -
     if "accent" in colours:
         colours.setdefault("accent_dark", shade(colours["accent"], 0.25))
         colours.setdefault("accent_light", tint(colours["accent"], 0.9))
-    output_name = values["output_name"]
-    if output_name and not _FILE_NAME.fullmatch(output_name):
-        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
-    citation_style = values["citation_style"]
-    if citation_style:
-        try:
-            style_path(citation_style, root, shown, line("citation_style"))
-        except ReportgenError as error:
-            errors.extend(error)
-    pdf = values["pdf"]
+    _check_output_and_style(root, values, line, shown, errors)
+    output_name, citation_style, pdf = values["output_name"], values["citation_style"], values["pdf"]
     return Audience(
         citation_style=citation_style,
         name=path.stem,
