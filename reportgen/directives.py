@@ -36,7 +36,7 @@ class ChartOptions:
     figures: Names = _names("instead of `data` and `keys`: `dataset.key` figures of several datasets (one unit)")
     type: str = _text("a kind of the chart registry (below)", "column")
     title: str = _text("the chart's title; default: the dataset's")
-    reference: str = _text("a figure (`key`, or `dataset.key`) drawn as a target line")
+    reference: str = _text("a figure (`key`, or `dataset.key`) drawn as a target line; a doughnut's: the whole its segments make up")
     alt: str = _text("alt text; default: generated from the data, every value (a translation gives its own)")
     labels: Names = _names("the categories' names, one per figure; default: the figures' labels")
     series: Names = _names("a table dataset's columns to plot; default: every column")
@@ -54,7 +54,7 @@ class TableOptions:
     WHAT: ClassVar[str] = "a table"
     data: str = _text("the dataset's name")
     keys: Names = _names("the figures, in order; default: all")
-    columns: Names = _names("figures: of `label`, `value`, `unit`, `year`, `source`, `note` or an extra column (default "
+    columns: Names = _names("figures: of `label`, `value`, `unit`, `qualifier`, `source`, `note` or an extra column such as `year` (default "
                             "`label`, `value`); events: of `date`, `title`, `text`, `source`; a table dataset: its series")
     categories: Names = _names("a table dataset's rows; default: every row")
     title: str = _text("the table's title; default: the dataset's")
