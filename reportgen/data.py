@@ -363,51 +363,43 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
         if not isinstance(item, LineDict):
             errors.add(f"each event must be a mapping, not {kind_of(item)}", shown, line)
             continue
-        EVENT.check_keys(item, shown, errors)
-        title = smart_quotes(str(item.get("title") or "").strip())
-        text = smart_quotes(str(item.get("text") or "").strip())
-        try:
-            date, end, approximate = _event_date(item.get("date"), "event")
-            if item.get("end") is not None:
-                end = _event_date(item.get("end"), "end")[0]
-        except ValueError as error:
-            errors.add(str(error), shown, item.line)
+        event = _event(item, defaults, shown, errors)
+        if event is None:
             continue
-        if end and not date:
-            errors.add(f"event '{title}' has an 'end' but no start date", shown, item.line)
-            continue
-        if end and (year_of(end) or 0) < (year_of(date) or 0):
-            errors.add(f"event '{title}': the period ends ({end}) before it starts ({date})", shown, item.line)
-            continue
-        problem = next((date_problem(d) for d in (date, end) if d and date_problem(d)), None)
-        if problem:
-            errors.add(f"event {problem}", shown, item.line)
-            continue
-        source = str(item.get("source") or defaults.get("source") or "").strip()
-        if not source:
-            errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
-        planned = item.get("planned")
-        if planned is not None and not isinstance(planned, bool):
-            errors.add("'planned' must be true or false", shown, item.line_of("planned"))
-            planned = None
-        event = Event(
-            date=date,
-            title=title,
-            text=text,
-            source=source,
-            path=shown,
-            line=item.line,
-            end=end,
-            approximate=approximate,
-            planned=planned,
-            label=smart_quotes(str(item.get("label") or "").strip()),
-        )
-        if date:
-            last = max(last, year_of(date) or last)
-            keyed.append(((year_of(date) or 0.0, 0, index), event))
+        if event.date:
+            last = max(last, year_of(event.date) or last)
+            keyed.append(((year_of(event.date) or 0.0, 0, index), event))
         else:
             keyed.append(((last, 1, index), event))
     return tuple(event for _key, event in sorted(keyed, key=lambda pair: pair[0]))
+
+
+def _event(item: LineDict, defaults: dict[str, Any], shown: str, errors: ErrorCollector) -> Event | None:
+    """Return one event of a data file, or None when its dates are unreadable."""
+    values = EVENT.read(item, shown, errors)
+    title = smart_quotes(values["title"].strip())
+    try:
+        date, end, approximate = _event_date(values["date"], "event")
+        if item.get("end") is not None:
+            end = _event_date(values["end"], "end")[0]
+    except ValueError as error:
+        errors.add(str(error), shown, item.line)
+        return None
+    if end and not date:
+        errors.add(f"event '{title}' has an 'end' but no start date", shown, item.line)
+        return None
+    if end and (year_of(end) or 0) < (year_of(date) or 0):
+        errors.add(f"event '{title}': the period ends ({end}) before it starts ({date})", shown, item.line)
+        return None
+    problem = next((date_problem(d) for d in (date, end) if d and date_problem(d)), None)
+    if problem:
+        errors.add(f"event {problem}", shown, item.line)
+        return None
+    source = (values["source"] or str(defaults.get("source") or "")).strip()
+    if not source:
+        errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
+    return Event(date=date, title=title, text=smart_quotes(values["text"].strip()), source=source, path=shown, line=item.line,
+                 end=end, approximate=approximate, planned=values["planned"], label=smart_quotes(values["label"].strip()))
 
 
 MAX_FIGURE = 1e15  # the largest magnitude a figure may have (a quadrillion: no report needs more)
