@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from helpers import REPO
+from helpers import BOARD, REPO, replace
 from reportgen.directives import DATA_DIRECTIVES, ChartOptions, TableOptions, read_options, schema_of
 from reportgen.errors import ErrorCollector, ReportgenError
 from reportgen.schema import CHOICE, COLOUR, MAPPING, TEXT, TEXTS, WHOLE, Field, Schema
@@ -117,3 +117,20 @@ def test_the_readme_says_what_each_translation_may_set_as_the_schemas_do():
                              ("`content/sections/06-trade.md`", SECTION), ("`content/data/trade.csv` (or `.yaml`)", DATA_FILE)):
         named = {word.rstrip(":") for word in re.findall(r"`([^`]+)`", rows[original])}
         assert named == _translated(schema), original
+
+
+@pytest.mark.parametrize("edits, message", [
+    ([replace(BOARD, "variables:", "key_figures: [sales.q9]\nvariables:")],
+     "content/audiences/board.yaml:10: error: unknown figure 'q9' in dataset 'sales' (known: q1, q2, q3, q4, growth)"),
+    ([replace(BOARD, "max_slides: 6", "max_slide: 6")],
+     "content/audiences/board.yaml:7: error: unknown key 'max_slide' in 'deck'; did you mean 'max_slides'?"),
+    ([replace("content/data/sales.csv", "q1,Q1,2025,120,USD thousand,ledger,,,", "q1,Q1,2025,,USD thousand,ledger,,growth + 1,"),
+      replace("content/data/sales.csv", "round((q4 / q3 - 1) * 100)", "q1 * 2")],
+     "content/data/sales.csv:2: error: derived figures refer to each other in a cycle: q1 → growth → q1"),
+], ids=["audience-key-figure", "audience-deck-key", "derived-cycle"])
+def test_check_names_the_line_of_an_audience_error_and_the_cycle_of_derived_figures(edits, message, project_copy, cli):
+    project = project_copy()
+    for edit in edits:
+        edit(project)
+    result = cli("check", project)
+    assert (result.code, result.err) == (1, message + "\n")
