@@ -27,10 +27,6 @@ STYLES: Mapping[str, Path] = {
     "author-date": STYLES_DIR / "chicago-author-date.csl",
 }
 DEFAULT_STYLE = "notes"
-SOURCE_FIELDS = {
-    "id", "title", "publisher", "date", "url", "note", "type", "author", "authors",
-    "container", "accessed", "short_title", "place",
-}
 # CSL item types whose "publisher" is the outlet they appear in (the container).
 _OUTLET_TYPES = {"article-newspaper", "article-magazine", "article", "webpage", "post", "post-weblog", "broadcast"}
 # Locator words (as written in a citation) -> CSL locator labels.

@@ -10,20 +10,18 @@ import math
 import operator
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
 from .model import Column, Dataset, Event, Figure, Table, date_problem
-from .numbers import DATE, parse_format, year_of
+from .numbers import DATE, NumberFormat, parse_format, year_of
 from .resources import clip
 from .typography import smart_quotes
-from .yamlfile import LineDict, check_keys, expect_mapping, kind_of, parse_yaml, read_text
+from .schemas import COLUMN, DATA_FILE, EVENT, FIGURE, FIGURE_ENTRY, TABLE
+from .yamlfile import LineDict, expect_mapping, kind_of, parse_yaml, read_text
 
-FIGURE_FIELDS = {"key", "label", "value", "unit", "source", "qualifier", "derived", "note", "format"}
 REQUIRED_CSV_COLUMNS = ("key", "label", "value", "unit", "source")
-EVENT_FIELDS = {"date", "end", "title", "text", "source", "planned", "label"}
-DATASET_FIELDS = {"title", "unit", "source", "figures", "events", "description", "format"}
 MAX_ROWS = 10_000
 
 
@@ -110,8 +108,6 @@ def _read_csv(text: str, shown: str, errors: ErrorCollector,
     return header, rows
 
 
-TABLE_FIELDS = {"title", "description", "source", "unit", "format", "qualifier", "category", "columns", "note"}
-COLUMN_FIELDS = {"label", "unit", "source", "format", "qualifier", "note"}
 _GAPS = ("", "-", "\u2013", "\u2014", "n/a", "na", "..", "\u2026")
 
 
@@ -133,7 +129,7 @@ def load_table(path: Path, shown: str, meta_path: Path, meta_shown: str, errors:
     except ReportgenError as error:
         errors.extend(error)
         return None
-    check_keys(meta, TABLE_FIELDS, meta_shown, errors, "a table's description")
+    TABLE.check_keys(meta, meta_shown, errors)
     if read is None:
         return None
     header, rows = read
@@ -161,7 +157,7 @@ def load_table(path: Path, shown: str, meta_path: Path, meta_shown: str, errors:
         found = described.get(name_)
         info = found if isinstance(found, dict) else LineDict()
         if isinstance(info, LineDict):
-            check_keys(info, COLUMN_FIELDS, meta_shown, errors, f"column '{name_}'")
+            COLUMN.check_keys(info, meta_shown, errors, f"column '{name_}'")
         column = _table_column(name_, info, meta, rows, categories, shown, meta_shown, errors)
         if column is not None:
             columns.append(column)
@@ -175,18 +171,11 @@ def _table_column(name: str, info: dict, meta: LineDict, rows: list[tuple[LineDi
     if not name.isidentifier():
         errors.add(f"column name '{name}' must be an identifier (letters, digits, _); give it a 'label' in {meta_shown}", shown, 1)
         return None
-    unit = str(info.get("unit") or meta.get("unit") or "").strip()
-    source = str(info.get("source") or meta.get("source") or "").strip()
     line = info.line if isinstance(info, LineDict) and info.line else meta.line or 1
-    if "unit" not in info and "unit" not in meta:
-        errors.add(f"column '{name}' has no unit (give 'unit:' for the table or the column)", meta_shown, line)
-    if not source:
-        errors.add(f"column '{name}' has no source (give 'source:' for the table or the column)", meta_shown, line)
-    try:
-        number_format = parse_format(info.get("format") or meta.get("format"), unit)
-    except ValueError as error:
-        errors.add(f"column '{name}': {error}", meta_shown, line)
+    found = _unit_source_format(info, meta, f"column '{name}'", " (give '{}:' for the table or the column)", meta_shown, line, errors)
+    if found is None:
         return None
+    unit, source, number_format = found
     label = smart_quotes(str(info.get("label") or name.replace("_", " ").capitalize()))
     qualifier = str(info.get("qualifier") or meta.get("qualifier") or "").strip()
     note = smart_quotes(str(info.get("note") or "").strip())
@@ -211,7 +200,7 @@ def _table_column(name: str, info: dict, meta: LineDict, rows: list[tuple[LineDi
 
 def _load_yaml(text: str, name: str, shown: str, errors: ErrorCollector) -> Dataset | None:
     document = expect_mapping(parse_yaml(text, shown), shown, "a data file", 1)
-    check_keys(document, DATASET_FIELDS, shown, errors, "a data file")
+    DATA_FILE.check_keys(document, shown, errors)
     title = str(document.get("title") or name.replace("_", " ").capitalize())
     defaults = {key: document[key] for key in ("unit", "source", "format") if key in document}
     if ("figures" in document) == ("events" in document):
@@ -229,7 +218,7 @@ def _load_yaml(text: str, name: str, shown: str, errors: ErrorCollector) -> Data
         if not isinstance(item, LineDict):
             errors.add(f"each figure must be a mapping, not {kind_of(item)}", shown, document.line_of("figures"))
             continue
-        check_keys(item, FIGURE_FIELDS | {"year", "category"}, shown, errors, "a figure")
+        FIGURE_ENTRY.check_keys(item, shown, errors)
         rows.append((item, item.line or 1))
     figures = _figures(rows, defaults, shown, errors, extra_allowed=False)
     return Dataset(name=name, title=title, path=shown, figures=figures)
@@ -243,67 +232,89 @@ def _figures(
     extra_allowed: bool,
 ) -> tuple[Figure, ...]:
     values: dict[str, float] = {}
-    pending: list[tuple[LineDict, int, str]] = []
-    seen: set[str] = set()
+    expressions: dict[str, str] = {}  # derived figures: key -> expression
+    lines: dict[str, int] = {}
     parsed: dict[str, dict[str, Any]] = {}
     for row, line in rows:
         key = str(row.get("key") or "").strip()
         if not key.isidentifier():
             errors.add(f"figure key '{key}' must be an identifier (letters, digits, _)", shown, line)
             continue
-        if key in seen:
+        if key in parsed or key in lines:
             errors.add(f"duplicate figure key '{key}'", shown, line)
             continue
-        seen.add(key)
-        unit = str(row.get("unit") or defaults.get("unit") or "").strip()
-        source = str(row.get("source") or defaults.get("source") or "").strip()
-        if not source:
-            errors.add(f"figure '{key}' has no source", shown, line)
-        if "unit" not in row and "unit" not in defaults:
-            errors.add(f"figure '{key}' has no unit", shown, line)
-        derived = str(row.get("derived") or "").strip()
-        raw = row.get("value")
-        try:
-            number_format = parse_format(row.get("format") or defaults.get("format"), unit)
-        except ValueError as error:
-            errors.add(f"figure '{key}': {error}", shown, line)
+        lines[key] = line
+        fields = _figure_fields(row, key, line, defaults, shown, errors)
+        if fields is None:
             continue
-        extra = {k: smart_quotes(str(v)) for k, v in row.items() if k not in FIGURE_FIELDS and v not in (None, "")}
-        parsed[key] = dict(
-            key=key,
-            label=smart_quotes(str(row.get("label") or key)),
-            unit=unit,
-            source=source,
-            qualifier=str(row.get("qualifier") or "").strip(),
-            derived=derived,
-            note=smart_quotes(str(row.get("note") or "").strip()),
-            extra=extra,
-            path=shown,
-            line=line,
-            format=number_format,
-        )
-        if derived:
+        parsed[key] = fields
+        raw = row.get("value")
+        if fields["derived"]:
             if raw not in (None, ""):
                 errors.add(f"figure '{key}' has both a value and a 'derived' expression", shown, line)
-            pending.append((row, line, key))
+            expressions[key] = fields["derived"]
             continue
         number = _number(raw)
         if number is None:
             errors.add(f"figure '{key}': value {_clipped(raw)} is not a number", shown, line)
-            continue
-        if not _in_range(number):
+        elif not _in_range(number):
             errors.add(f"figure '{key}': value {_clipped(raw)} is out of range (at most ±{MAX_FIGURE:,.0f})", shown, line)
-            continue
-        values[key] = number
-    # Derived figures may build on each other: evaluate them in the order of their references.
-    expressions = {key: parsed[key]["derived"] for _row, _line, key in pending}
-    lines = {key: line for _row, line, key in pending}
+        else:
+            values[key] = number
+    if not _derive(expressions, values, lines, shown, errors):
+        return ()
+    return tuple(Figure(value=values[key], **fields) for key, fields in parsed.items() if key in values)
+
+
+def _figure_fields(row: LineDict, key: str, line: int, defaults: dict[str, Any], shown: str, errors: ErrorCollector) -> dict[str, Any] | None:
+    """Return a figure's fields but its value (its unit, source and format from the file's defaults), or None."""
+    found = _unit_source_format(row, defaults, f"figure '{key}'", "", shown, line, errors)
+    if found is None:
+        return None
+    unit, source, number_format = found
+    declared = FIGURE.names()
+    return dict(
+        key=key,
+        label=smart_quotes(str(row.get("label") or key)),
+        unit=unit,
+        source=source,
+        qualifier=str(row.get("qualifier") or "").strip(),
+        derived=str(row.get("derived") or "").strip(),
+        note=smart_quotes(str(row.get("note") or "").strip()),
+        extra={k: smart_quotes(str(v)) for k, v in row.items() if k not in declared and v not in (None, "")},
+        path=shown,
+        line=line,
+        format=number_format,
+    )
+
+
+def _unit_source_format(own: Mapping[str, Any], defaults: Mapping[str, Any], what: str, hint: str, shown: str, line: int,
+                        errors: ErrorCollector) -> tuple[str, str, NumberFormat] | None:
+    """Return a figure's or column's unit, source and number format, its own or the file's; None when the format is wrong.
+
+    A missing unit or source is reported (*hint*, with '{}' for the key, says where to give it).
+    """
+    unit = str(own.get("unit") or defaults.get("unit") or "").strip()
+    source = str(own.get("source") or defaults.get("source") or "").strip()
+    if "unit" not in own and "unit" not in defaults:
+        errors.add(f"{what} has no unit{hint.format('unit')}", shown, line)
+    if not source:
+        errors.add(f"{what} has no source{hint.format('source')}", shown, line)
+    try:
+        return unit, source, parse_format(own.get("format") or defaults.get("format"), unit)
+    except ValueError as error:
+        errors.add(f"{what}: {error}", shown, line)
+        return None
+
+
+def _derive(expressions: dict[str, str], values: dict[str, float], lines: dict[str, int], shown: str, errors: ErrorCollector) -> bool:
+    """Compute the derived figures into *values*, in the order of their references; False on a cycle."""
     try:
         order = list(graphlib.TopologicalSorter({key: references(text) & expressions.keys() for key, text in expressions.items()}).static_order())
     except graphlib.CycleError as error:
         cycle = error.args[1]
         errors.add(f"derived figures refer to each other in a cycle: {' → '.join(cycle)}", shown, lines[cycle[0]])
-        return ()
+        return False
     failed: set[str] = set()
     for key in order:
         if references(expressions[key]) & failed:
@@ -314,7 +325,7 @@ def _figures(
         except ReportgenError as error:
             errors.add(f"figure '{key}': {error.message}", shown, lines[key])
             failed.add(key)
-    return tuple(Figure(value=values[key], **fields) for key, fields in parsed.items() if key in values)
+    return True
 
 
 _APPROXIMATE = re.compile(r"^(?:c\.|ca\.|circa|about|~)\s*", re.IGNORECASE)
@@ -352,51 +363,43 @@ def _events(items: Any, defaults: dict[str, Any], shown: str, errors: ErrorColle
         if not isinstance(item, LineDict):
             errors.add(f"each event must be a mapping, not {kind_of(item)}", shown, line)
             continue
-        check_keys(item, EVENT_FIELDS, shown, errors, "an event")
-        title = smart_quotes(str(item.get("title") or "").strip())
-        text = smart_quotes(str(item.get("text") or "").strip())
-        try:
-            date, end, approximate = _event_date(item.get("date"), "event")
-            if item.get("end") is not None:
-                end = _event_date(item.get("end"), "end")[0]
-        except ValueError as error:
-            errors.add(str(error), shown, item.line)
+        event = _event(item, defaults, shown, errors)
+        if event is None:
             continue
-        if end and not date:
-            errors.add(f"event '{title}' has an 'end' but no start date", shown, item.line)
-            continue
-        if end and (year_of(end) or 0) < (year_of(date) or 0):
-            errors.add(f"event '{title}': the period ends ({end}) before it starts ({date})", shown, item.line)
-            continue
-        problem = next((date_problem(d) for d in (date, end) if d and date_problem(d)), None)
-        if problem:
-            errors.add(f"event {problem}", shown, item.line)
-            continue
-        source = str(item.get("source") or defaults.get("source") or "").strip()
-        if not source:
-            errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
-        planned = item.get("planned")
-        if planned is not None and not isinstance(planned, bool):
-            errors.add("'planned' must be true or false", shown, item.line_of("planned"))
-            planned = None
-        event = Event(
-            date=date,
-            title=title,
-            text=text,
-            source=source,
-            path=shown,
-            line=item.line,
-            end=end,
-            approximate=approximate,
-            planned=planned,
-            label=smart_quotes(str(item.get("label") or "").strip()),
-        )
-        if date:
-            last = max(last, year_of(date) or last)
-            keyed.append(((year_of(date) or 0.0, 0, index), event))
+        if event.date:
+            last = max(last, year_of(event.date) or last)
+            keyed.append(((year_of(event.date) or 0.0, 0, index), event))
         else:
             keyed.append(((last, 1, index), event))
     return tuple(event for _key, event in sorted(keyed, key=lambda pair: pair[0]))
+
+
+def _event(item: LineDict, defaults: dict[str, Any], shown: str, errors: ErrorCollector) -> Event | None:
+    """Return one event of a data file, or None when its dates are unreadable."""
+    values = EVENT.read(item, shown, errors)
+    title = smart_quotes(values["title"].strip())
+    try:
+        date, end, approximate = _event_date(values["date"], "event")
+        if item.get("end") is not None:
+            end = _event_date(values["end"], "end")[0]
+    except ValueError as error:
+        errors.add(str(error), shown, item.line)
+        return None
+    if end and not date:
+        errors.add(f"event '{title}' has an 'end' but no start date", shown, item.line)
+        return None
+    if end and (year_of(end) or 0) < (year_of(date) or 0):
+        errors.add(f"event '{title}': the period ends ({end}) before it starts ({date})", shown, item.line)
+        return None
+    problem = next((date_problem(d) for d in (date, end) if d and date_problem(d)), None)
+    if problem:
+        errors.add(f"event {problem}", shown, item.line)
+        return None
+    source = (values["source"] or str(defaults.get("source") or "")).strip()
+    if not source:
+        errors.add(f"event '{item.get('title', date)}' has no source", shown, item.line)
+    return Event(date=date, title=title, text=smart_quotes(values["text"].strip()), source=source, path=shown, line=item.line,
+                 end=end, approximate=approximate, planned=values["planned"], label=smart_quotes(values["label"].strip()))
 
 
 MAX_FIGURE = 1e15  # the largest magnitude a figure may have (a quadrillion: no report needs more)

@@ -17,8 +17,9 @@ from .bibliography import short_name
 from .citations import cited_in_html
 from .charts import chart_alt
 from .front import figure_set
-from .model import Block, Edition, Section, TableSpec
-from .slide_content import Picture, footnotes, pictures_and_tables
+from .directives import CalloutOptions, ChartOptions, KeyFiguresOptions, QuoteOptions, TableOptions
+from .model import Block, ChartSpec, Edition, Picture, Section, TableSpec, TimelineSpec
+from .slide_content import footnotes, pictures_and_tables
 
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 _VISUALS = ("chart", "table", "timeline", "keyfigures")
@@ -47,9 +48,7 @@ def section_source(edition: Edition, section: Section, blocks: tuple[Block, ...]
     ids: list[str] = []
     notes: list[str] = []
     for block in blocks:
-        spec = block.options.get("spec")
-        ids.extend(getattr(spec, "source_ids", ()))
-        ids.extend(item.source for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())))
+        ids.extend(block.source_ids)
         notes.extend(footnotes(block.html))
         ids.extend(cited_in_html(block.html))
     if blocks is section.blocks:
@@ -159,45 +158,38 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         ref = f"{section.id}#{index}"
         source = section_source(edition, section, (block,))
         base = {"origin": origin, "ref": ref, "source": source}
-        options = block.options
-        if block.kind == "chart":
-            spec = options["spec"]
-            items.append({**base, "kind": "chart", "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, chart_alt(spec)), "figure_set": figure_set(options, edition)})
-        elif block.kind == "table":
-            spec = options["spec"]
-            items.append({**base, "kind": "table", "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, _table_notes(spec)), "figure_set": figure_set(options, edition)})
-        elif block.kind == "timeline":
-            events = options["events"]
-            items.append({**base, "kind": "timeline", "title": options["title"], "source": options["source"],
+        options, spec = block.options, block.spec
+        if isinstance(options, (ChartOptions, TableOptions)) and isinstance(spec, (ChartSpec, TableSpec)):
+            notes = chart_alt(spec) if isinstance(spec, ChartSpec) else _table_notes(spec)
+            items.append({**base, "kind": block.kind, "title": spec.title, "source": spec.source,
+                          "notes": _notes(section.summary, notes), "figure_set": figure_set(options, edition)})
+        elif isinstance(spec, TimelineSpec):
+            events = spec.events
+            items.append({**base, "kind": "timeline", "title": spec.title, "source": spec.source,
                           "notes": "\n".join(f"{e.date}: {e.title}. {e.text}" for e in events),
                           "figure_set": frozenset(f"{e.date} {e.title}" for e in events)})
-        elif block.kind == "keyfigures":
-            figures = options.get("figures_resolved", ())
-            refs = [str(ref) for ref in options.get("figures", [])]
-            items.append({**base, "kind": "keyfigures", "title": str(options.get("title") or edition.labels["in_figures"].format(section.title)),
+        elif isinstance(options, KeyFiguresOptions):
+            figures = block.figures
+            refs = list(options.figures or ())
+            items.append({**base, "kind": "keyfigures", "title": options.title or edition.labels["in_figures"].format(section.title),
                           "figures": refs, "source": figures_source(edition, figures),
                           "notes": _notes(section.summary, "; ".join(f"{edition.figure_caption(f)}: {f.text}" for f in figures)),
                           "figure_set": frozenset(refs)})
-        elif block.kind == "quote":
-            text = str(options.get("text", ""))
-            items.append({**base, "kind": "quote", "title": section.title, "text": text,
-                          "attribution": str(options.get("attribution", "")),
-                          "notes": _notes(f"{options.get('attribution', '')}:", text)})
-        elif block.kind == "callout":
-            text = str(options.get("text", ""))
-            items.append({**base, "kind": "callout", "title": str(options.get("title") or section.title),
-                          "text": text, "notes": _notes(section.summary, text),
+        elif isinstance(options, QuoteOptions):
+            items.append({**base, "kind": "quote", "title": section.title, "text": block.text,
+                          "attribution": options.attribution,
+                          "notes": _notes(f"{options.attribution}:", block.text)})
+        elif isinstance(options, CalloutOptions):
+            items.append({**base, "kind": "callout", "title": options.title or section.title,
+                          "text": block.text, "notes": _notes(section.summary, block.text),
                           "source": source or section_source(edition, section)})
         elif block.kind == "slides":
-            for number, extra in enumerate(options.get("slides", [])):
-                title = str(extra.get("title") or section.slide_title)
-                bullets = [str(b) for b in extra.get("bullets", [])]
-                pictures = [Picture(p["src"], p["alt"], p["title"] or p["alt"]) for p in extra.get("images", [])]
+            for extra in block.slides:
+                title = extra.title or section.slide_title
+                bullets = list(extra.bullets)
+                pictures = extra.pictures
                 notes = _notes(title, "\n".join(bullets)) if bullets else ""
-                cited = [str(note) for note in extra.get("footnotes", [])]
-                source = _join(edition, [], cited) if cited else section_source(edition, section)
+                source = _join(edition, [], list(extra.footnotes)) if extra.footnotes else section_source(edition, section)
                 items.append({**base, "kind": "slide", "title": title, "bullets": bullets,
                               "notes": notes, "source": source, "pictures": len(pictures)})
                 for picture in pictures:

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from . import resolve
 from .citations import check_citations
+from .directives import ChartOptions, KeyFiguresOptions, TableOptions, TimelineOptions
 from .errors import ErrorCollector, ReportgenError
 from .locales import Locale, current, make_locale, using
 from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
@@ -128,7 +129,9 @@ def _make_edition(project: Project, audience: Audience, locale: Locale, main: bo
     references = audience.key_figures or _cover_figures(project, sections, audience)
     if references:
         try:
-            key_figures = resolve.figure_refs(list(references), project.data, resolve.Where(audience.path if audience.key_figures else project.config.path, None))
+            where = (resolve.Where(audience.path, audience.line_of("key_figures")) if audience.key_figures
+                     else resolve.Where(project.config.path, project.config.field_lines.get("key_figures")))
+            key_figures = resolve.figure_refs(list(references), project.data, where)
         except ReportgenError as error:
             errors.extend(error)
     errors.raise_if_any()
@@ -154,7 +157,7 @@ def _cover_figures(project: Project, sections: list[Section], audience: Audience
     raw = {section.id: section.summary for section in project.sections}
     per_section = [
         summary_references(raw.get(section.id, ""))
-        + [str(ref) for block in section.blocks if block.kind == "keyfigures" for ref in block.options.get("figures") or ()]
+        + [ref for block in section.blocks if isinstance(block.options, KeyFiguresOptions) for ref in block.options.figures or ()]
         for section in edition_front(sections, audience).judgements
     ]
     chosen = cover_references(per_section)
@@ -199,27 +202,22 @@ def _render_section(project: Project, section: Section, depth: str, audience: Au
 
 
 def _resolve_block(block: Block, project: Project, path: str) -> Block:
+    """Return *block* with what its directive shows resolved from the data: its spec, or its figures."""
     where = resolve.Where(path, block.line)
-    config, data = project.config, project.data
-    options = dict(block.options)
-    if block.kind == "chart":
-        if not block.options.get("alt") and current().base != "en":
+    config, data, options = project.config, project.data, block.options
+    if isinstance(options, ChartOptions):
+        if not options.alt and current().base != "en":
             # The generated description of a chart is English; a translation says it in its own words.
             raise where.error(f"a chart in an edition in '{current().language}' needs its own 'alt:' text "
                               "(the description reportgen writes is English)")
-        options["spec"] = resolve.chart_spec(block.options, data, config, where)
-    elif block.kind == "table":
-        options["spec"] = resolve.table_spec(block.options, data, config, where)
-    elif block.kind == "keyfigures":
-        options["figures_resolved"] = resolve.keyfigures(block.options, data, where)
-    elif block.kind == "timeline":
-        options["events"] = resolve.timeline(block.options, data, where)
-        found = data[str(block.options["data"])]
-        options["title"] = str(block.options.get("title") or found.title)
-        options["source"] = resolve.source_line([e.source for e in found.events], config, False)
-    else:
-        return block
-    return dataclasses.replace(block, options=options)
+        return dataclasses.replace(block, spec=resolve.chart_spec(options, data, config, where))
+    if isinstance(options, TableOptions):
+        return dataclasses.replace(block, spec=resolve.table_spec(options, data, config, where))
+    if isinstance(options, KeyFiguresOptions):
+        return dataclasses.replace(block, figures=resolve.keyfigures(options, data, where))
+    if isinstance(options, TimelineOptions):
+        return dataclasses.replace(block, spec=resolve.timeline(options, data, config, where))
+    return block
 
 
 def _narrative(blocks: tuple[Block, ...]) -> str:
@@ -234,11 +232,8 @@ def _cited_sources(project: Project, sections: list[Section], key_figures: tuple
         for source_id in section.cites:
             ids.setdefault(source_id, None)
         for block in section.blocks:
-            spec = block.options.get("spec")
-            for source_id in getattr(spec, "source_ids", ()):
+            for source_id in block.source_ids:
                 ids.setdefault(source_id, None)
-            for item in (*block.options.get("figures_resolved", ()), *block.options.get("events", ())):
-                ids.setdefault(item.source, None)
         raw = " ".join((section.body, section.summary, *section.key_points))
         for dataset in project.data.values():
             if f"data.{dataset.name}" in raw:
@@ -259,11 +254,12 @@ def _derived_in_blocks(project: Project, sections: list[Section], key_figures: t
         for block in section.blocks if section.depth != "summary" else ():
             if block.only == "slides" or (section.depth == "key_points" and block.kind not in ("chart", "table", "keyfigures", "timeline")):
                 continue
-            shown: list[Figure] = list(block.options.get("figures_resolved", ()))
-            if block.kind in ("chart", "table") and str(block.options.get("data")) in project.data:
-                dataset = project.data[str(block.options["data"])]
-                keys = block.options.get("keys") or dataset.keys()
-                shown += [dataset.figures_by_key()[str(key)] for key in keys if str(key) in dataset.figures_by_key()]
+            shown: list[Figure] = list(block.figures)
+            options = block.options
+            if isinstance(options, (ChartOptions, TableOptions)) and options.data in project.data:
+                dataset = project.data[options.data]
+                keys = options.keys or dataset.keys()
+                shown += [dataset.figures_by_key()[key] for key in keys if key in dataset.figures_by_key()]
             for figure in shown:
                 if isinstance(figure, Figure) and figure.is_derived and figure not in known + found:
                     found.append(figure)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
+from .directives import ChartOptions, TableOptions
 from .model import Audience, Edition, Section, audience_ask
 
 MAX_JUDGEMENTS = 5
@@ -81,14 +82,15 @@ def cover_references(per_section: Sequence[Sequence[str]]) -> list[str]:
     return list(ordered)[:MAX_FIGURES]
 
 
-def figure_set(options: Any, edition: Edition) -> frozenset[str]:
+def figure_set(options: ChartOptions | TableOptions, edition: Edition) -> frozenset[str]:
     """Return the 'dataset.key' figures a chart or table directive shows (its reference line too)."""
-    name = str(options.get("data", ""))
-    keys = options.get("keys") or (edition.data[name].keys() if name in edition.data else [])
+    name = options.data
+    keys = options.keys or (edition.data[name].keys() if name in edition.data else [])
     refs = {f"{name}.{key}" for key in keys} if name else set()
-    refs |= {str(ref) for ref in options.get("figures") or ()}  # a chart of figures from several datasets
-    if options.get("reference"):
-        refs.add(f"{name}.{options['reference']}")
+    if isinstance(options, ChartOptions):
+        refs |= set(options.figures or ())  # a chart of figures from several datasets
+        if options.reference:
+            refs.add(f"{name}.{options.reference}")
     return frozenset(refs)
 
 
@@ -98,8 +100,8 @@ def repeated_tables(section: Section, edition: Edition) -> set[int]:
     One visual per set of figures: a chart and a table of the same numbers (one a subset of
     the other) show the chart only, in the briefing as in the deck.
     """
-    charts = [figure_set(b.options, edition) for b in section.blocks if b.kind == "chart"]
+    charts = [figure_set(b.options, edition) for b in section.blocks if isinstance(b.options, ChartOptions)]
     return {
-        block.line for block in section.blocks if block.kind == "table" and block.line is not None
+        block.line for block in section.blocks if isinstance(block.options, TableOptions) and block.line is not None
         and any(chart and (chart <= shown or shown <= chart) for chart in charts for shown in [figure_set(block.options, edition)])
     }

@@ -19,15 +19,15 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .citations import citation_plugin
+from .directives import DATA_DIRECTIVES, CalloutOptions, QuoteOptions, read_options
 from .errors import ReportgenError
 from .locales import current
-from .model import Block
+from .model import Block, ExtraSlide, Picture
 from .resources import check_reference, project_image
 from .yamlfile import expect_mapping, parse_yaml
 
 MARKDOWN_DIRECTIVES = ("audience", "briefing", "slides", "callout", "quote")
-DATA_DIRECTIVES = ("chart", "table", "keyfigures", "timeline")
-DIRECTIVES = MARKDOWN_DIRECTIVES + DATA_DIRECTIVES
+DIRECTIVES = MARKDOWN_DIRECTIVES + tuple(DATA_DIRECTIVES)  # a data directive's body is YAML: its options
 
 
 def parser() -> MarkdownIt:
@@ -269,24 +269,22 @@ class _Walker:
             if only and only != name:
                 return []
             if name == "slides":
-                return [Block(kind="slides", options={"slides": _slides(inner, self)}, only="slides", line=line)]
+                return [Block(kind="slides", slides=_slides(inner, self), only="slides", line=line)]
             return self.blocks(inner, name)
         if name in ("callout", "quote"):
             rendered = self.md.renderer.render(_filter_audience(inner, self.audience), self.md.options, self.env)
-            label = "title" if name == "callout" else "attribution"
-            return [Block(kind=name, html=rendered, options={label: params, "text": _plain(rendered)}, only=only, line=line)]
-        options = self.data_options(name, token)
-        return [Block(kind=name, options=options, only=only, line=line)]
+            options = CalloutOptions(title=params) if name == "callout" else QuoteOptions(attribution=params)
+            return [Block(kind=name, html=rendered, options=options, text=_plain(rendered), only=only, line=line)]
+        return [Block(kind=name, options=self.data_options(name, token), only=only, line=line)]
 
-    def data_options(self, name: str, token: Token) -> dict[str, Any]:
+    def data_options(self, name: str, token: Token) -> Any:
+        """Return a data directive's YAML body as its typed options (directives.py)."""
         assert token.map is not None
         start, end = token.map
         body = "\n".join(self.lines[start + 1 : end])
         line = start + self.first_line
         options = expect_mapping(parse_yaml(body, self.path, first_line=line + 1), self.path, f"the '{name}' directive", line)
-        result = dict(options)
-        result["_line"] = line
-        return result
+        return read_options(name, options, self.path, line)
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:
@@ -314,7 +312,7 @@ def _filter_audience(tokens: list[Token], audience: str) -> list[Token]:
     return kept
 
 
-def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
+def _slides(tokens: list[Token], walker: _Walker) -> tuple[ExtraSlide, ...]:
     """Read a ``::: slides`` block: each heading starts a slide, list items and paragraphs are bullets."""
     slides: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
@@ -327,22 +325,20 @@ def _slides(tokens: list[Token], walker: _Walker) -> list[dict[str, Any]]:
         notes = [_plain(note) for note in re.findall(r'<span class="footnote">(.*?)</span>', rendered, re.S)]
         previous = tokens[index - 1] if index else None
         if previous is not None and previous.type == "heading_open":
-            current = {"title": text, "bullets": []}
+            current = {"title": text, "bullets": [], "footnotes": [], "pictures": []}
             slides.append(current)
             continue
         if current is None:
-            current = {"title": "", "bullets": []}
+            current = {"title": "", "bullets": [], "footnotes": [], "pictures": []}
             slides.append(current)
         if text:
             current["bullets"].append(text)
-        if notes:  # a footnote called on the slide: its source line names it
-            current.setdefault("footnotes", []).extend(notes)
+        current["footnotes"].extend(notes)  # a footnote called on the slide: its source line names it
         for child in token.children or []:
             if child.type == "image":  # a picture slide in decks (see plan.py)
-                current.setdefault("images", []).append(
-                    {"src": str(child.attrs.get("src", "")), "alt": child.content,
-                     "title": str(child.attrs.get("title") or "")})
-    return slides
+                alt, title = child.content, str(child.attrs.get("title") or "")
+                current["pictures"].append(Picture(str(child.attrs.get("src", "")), alt, title or alt))
+    return tuple(ExtraSlide(slide["title"], tuple(slide["bullets"]), tuple(slide["footnotes"]), tuple(slide["pictures"])) for slide in slides)
 
 
 def _plain(rendered: str) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .locales import Locale, locale_of
 from .numbers import AUTO, NumberFormat, date_problem, event_date, format_date, format_number, pattern, starred
+
+if TYPE_CHECKING:
+    from .directives import DirectiveOptions
 
 __all__ = ["date_problem", "format_date", "format_number"]  # re-exported: numbers.py writes them
 
@@ -248,20 +251,63 @@ class Dataset:
 
 
 @dataclass(frozen=True)
-class Block:
-    """One piece of a section's body after parsing.
+class Picture:
+    """An image of the prose: its path in the project, alt text and caption."""
 
-    *kind* is one of: ``html`` (rendered Markdown, in ``html``), ``chart``,
-    ``table``, ``keyfigures``, ``timeline``, ``callout``, ``quote``.
-    *options* holds the directive's YAML body. *only* is ``"briefing"``,
-    ``"slides"`` or ``""`` (both).
+    src: str
+    alt: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class ExtraSlide:
+    """A slide of a ``::: slides`` block: a heading, its points, the notes it cites, its pictures."""
+
+    title: str
+    bullets: tuple[str, ...] = ()
+    footnotes: tuple[str, ...] = ()  # the text of footnotes called on it: its source line names them
+    pictures: tuple[Picture, ...] = ()
+
+
+@dataclass(frozen=True)
+class TimelineSpec:
+    """A timeline resolved from an events dataset: its title, events in date order, source line."""
+
+    title: str
+    events: tuple[Event, ...]
+    source: str = ""
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a section's body after parsing, and after the resolve stage.
+
+    *kind* is one of: ``html`` (rendered Markdown, in ``html``), ``chart``, ``table``,
+    ``keyfigures``, ``timeline``, ``callout``, ``quote``, ``slides``. *options* are the
+    directive's typed options (``directives.py``; None for prose and ``slides``). *only* is
+    ``"briefing"``, ``"slides"`` or ``""`` (both).
+
+    The parser sets *text* (a callout's or quote's text, plain) and *slides* (a ``::: slides``
+    block's slides); the resolve stage sets *spec* (what a chart, table or timeline draws)
+    and *figures* (a key-figures band's figures).
     """
 
     kind: str
     html: str = ""
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: DirectiveOptions | None = None
     only: str = ""
     line: int | None = None
+    text: str = ""
+    slides: tuple[ExtraSlide, ...] = ()
+    spec: ChartSpec | TableSpec | TimelineSpec | None = None
+    figures: tuple[Figure, ...] = ()
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """Return the ids of the sources of what the block shows (its spec's, its figures')."""
+        found = getattr(self.spec, "source_ids", ())
+        return tuple(dict.fromkeys((*found, *(figure.source for figure in self.figures))))
 
 
 @dataclass(frozen=True)
@@ -318,7 +364,6 @@ class Audience:
     purpose: str = ""
     sections: tuple[SectionRule, ...] = ()
     order: tuple[str, ...] = ()  # section ids this audience reads first, in this order
-    order_line: int | None = None
     deck_max_slides: int = 20
     theme: Theme = Theme()
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -331,12 +376,14 @@ class Audience:
     deck_master: str = ""  # a .pptx found through the template folders
     ask: str = ""  # what the audience is asked to do (`ask:`, or `variables.ask`); "" for none
     bottom_line: tuple[str, ...] = ()  # the deck's takeaways, Jinja text (default: section summaries)
-    bottom_line_line: int | None = field(default=None, compare=False)  # in the audience file
     judgements: tuple[str, ...] = ()  # section ids whose summaries are the key judgements (default: see front.py)
     citation_style: str = ""  # overrides the project's citation style when set
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)  # key -> file line
     languages: tuple[str, ...] = ()  # the project's languages this audience gets; () for all of them
-    languages_line: int | None = field(default=None, compare=False)
+
+    def line_of(self, key: str) -> int | None:
+        """Return the line of *key* in the audience file, or None when it is not there."""
+        return self.field_lines.get(key)
 
 
 def audience_ask(audience: Audience) -> str:

@@ -10,25 +10,22 @@ from typing import Any, Iterator, Mapping
 from . import deck_items, resolve
 from .charts import chart_alt
 from .citations import references, strip_citations
+from .directives import read_options
 from .errors import ReportgenError
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
 from .locales import using
 from .paths import display_path
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
+from .schema import TEXT
+from .schemas import SLIDE
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
 from .typography import prose_data, spell_out_below
 from .xref import plain_xrefs
 from .yamlfile import LineDict, parse_yaml
 
 PLAN_TEMPLATE = "deck.yaml.j2"
-SLIDE_FIELDS = {
-    "layout", "title", "subtitle", "text", "bullets", "bullets_right", "chart", "table",
-    "timeline", "figures", "quote", "attribution", "notes", "source", "priority", "origin",
-    "image", "alt", "caption", "callout", "callout_title", "lead", "role",
-}
-_TEXT_FIELDS = ("title", "subtitle", "text", "quote", "attribution", "notes", "source", "origin",
-                "alt", "caption", "callout", "callout_title", "lead", "role")
+_TEXT_FIELDS = tuple(field.name for field in SLIDE.fields if field.type == TEXT and field.name not in ("layout", "image"))
 MAX_TAKEAWAYS = 5
 
 
@@ -82,7 +79,7 @@ def bottom_line(edition: Edition) -> list[str]:
         # Takeaways are prose: small counts in words ("six UN resolutions"), as in the sections.
         below = spell_out_below(edition.config.spell_out_below, edition.locale.base)
         context = {"data": prose_data(edition.data, below), "report": edition.config, "audience": audience}
-        return [" ".join(render_string(text, context, audience.path, audience.bottom_line_line or 1).split())
+        return [" ".join(render_string(text, context, audience.path, audience.line_of("bottom_line") or 1).split())
                 for text in audience.bottom_line]
     main = [s for s in edition.sections if s.depth != "summary"] or list(edition.sections)
     return [s.summary for s in main if s.summary][:MAX_TAKEAWAYS]
@@ -253,8 +250,8 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
         raise ReportgenError("each slide of the deck plan must be a mapping", origin)
     line = item.line
     for key in item:
-        if key not in SLIDE_FIELDS:
-            raise ReportgenError(f"unknown slide field '{key}' (known: {', '.join(sorted(SLIDE_FIELDS))})", origin, item.line_of(key))
+        if key not in SLIDE.names():
+            raise ReportgenError(f"unknown slide field '{key}' (known: {', '.join(sorted(SLIDE.names()))})", origin, item.line_of(key))
     layout = item.get("layout")
     if not layout:
         raise ReportgenError("a slide needs a 'layout'", origin, line)
@@ -270,15 +267,15 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
             fields[key] = tuple(slide_text(plain_text(str(v)) or str(v)) for v in value if str(v).strip())
     where = resolve.Where(origin, line)
     if item.get("chart") is not None:
-        fields["chart"] = _block_option(item["chart"], "chart", edition, where, "spec")
+        fields["chart"] = _block_option(item["chart"], "chart", edition, where)
     if item.get("table") is not None:
-        fields["table"] = _block_option(item["table"], "table", edition, where, "spec")
+        fields["table"] = _block_option(item["table"], "table", edition, where)
     if item.get("image"):
         image = str(item["image"])
         project_image(edition.root, image, "image", origin, item.line_of("image"))
         fields["image"] = image
     if item.get("timeline") is not None:
-        fields["events"] = _block_option(item["timeline"], "timeline", edition, where, "events")
+        fields["events"] = _block_option(item["timeline"], "timeline", edition, where).events
     if item.get("figures") is not None:
         figures = resolve.figure_refs(item["figures"], edition.data, where)
         fields["figures"] = tuple(dataclasses.replace(f, label=edition.figure_caption(f)) for f in figures)
@@ -289,7 +286,7 @@ def _slide(item: Any, edition: Edition, origin: str) -> Planned:
     return Planned(slide, priority, (slide.origin,) if slide.origin else ())
 
 
-def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where, key: str) -> Any:
+def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where) -> Any:
     """Resolve a slide's chart/table/timeline: a "section#n" reference or directive options."""
     if isinstance(value, str):
         section_id, _, index = value.partition("#")
@@ -304,13 +301,14 @@ def _block_option(value: Any, kind: str, edition: Edition, where: resolve.Where,
         block = section.blocks[int(index)]
         if block.kind != kind:
             raise where.error(f"block '{value}' is a {block.kind}, not a {kind}")
-        return block.options[key]
+        return block.spec
     if isinstance(value, Mapping):
+        options = read_options(kind, value, where.path, where.line)
         if kind == "chart":
-            return resolve.chart_spec(value, edition.data, edition.config, where)
+            return resolve.chart_spec(options, edition.data, edition.config, where)
         if kind == "table":
-            return resolve.table_spec(value, edition.data, edition.config, where)
-        return resolve.timeline(value, edition.data, where)
+            return resolve.table_spec(options, edition.data, edition.config, where)
+        return resolve.timeline(options, edition.data, edition.config, where)
     raise where.error(f"'{kind}' must be a block reference or a mapping of options")
 
 

@@ -4,61 +4,22 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from .colours import PATTERN as _COLOUR
+from .bibliography import read_csl_json, source_from_config, style_path
 from .colours import shade, tint
-from .bibliography import SOURCE_FIELDS, read_csl_json, source_from_config, style_path
 from .data import load_dataset, load_table
 from .errors import ErrorCollector, ReportgenError
 from .glyphs import check_drawable
 from .locales import known_language
-from .model import (
-    DEPTHS,
-    Audience,
-    Config,
-    Dataset,
-    Project,
-    Section,
-    SectionRule,
-    Theme,
-    date_problem,
-)
+from .model import Audience, Config, Dataset, Project, Section, SectionRule, Source, Theme, date_problem
 from .paths import display_path
 from .resources import MAX_TEXT_BYTES, confined_file, folder_files, project_image
+from .schemas import AUDIENCE, COLOUR_FIELDS, REPORT, RULE, SECTION, SOURCE
 from .translations import load_translations, translation_of
-from .yamlfile import (
-    LineDict,
-    check_keys,
-    expect_mapping,
-    kind_of,
-    parse_yaml,
-    read_text,
-)
+from .yamlfile import LineDict, expect_mapping, kind_of, parse_yaml, read_text
 
 CONFIG_NAMES = ("content/report.yaml", "content/report.yml")
-CONFIG_FIELDS = {
-    "title", "subtitle", "date", "organisation", "organization", "authors", "language",
-    "keywords", "sources", "audiences", "output_name", "key_figures", "labels", "contacts", "house_style", "logo",
-    "bibliography", "citation_style", "languages",
-}
-HOUSE_STYLE_FIELDS = {"spell_out_below"}
-SECTION_FIELDS = {
-    "id", "title", "order", "tags", "for", "not_for", "summary", "key_points",
-    "slide_title", "notes",
-}
-AUDIENCE_FIELDS = {
-    "title", "purpose", "sections", "deck", "theme", "labels", "variables", "pdf",
-    "output_name", "key_figures", "order", "ask", "bottom_line", "judgements", "citation_style", "languages",
-}
-RULE_FIELDS = {"id", "tag", "depth"}
-THEME_FIELDS = {"accent", "accent_dark", "accent_light", "text", "muted", "logo", "font"}
-THEME_FONTS = ("serif", "sans")
-PDF_LAYOUTS = ("auto", "brief", "full")
-DECK_FIELDS = {"max_slides", "master"}
-PDF_FIELDS = {"variant", "page_size", "layout"}
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-2b", "none")
-PAGE_SIZES = ("A4", "Letter")
 MAX_FILE_BYTES = MAX_TEXT_BYTES
 MAX_SECTIONS = 2_000
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -93,11 +54,11 @@ def _translation_files(root: Path, errors: ErrorCollector) -> list[tuple[Path, s
     return [(path, display_path(root, path)) for path in found]
 
 
-def _languages(document: LineDict, shown: str, errors: ErrorCollector) -> tuple[str, tuple[str, ...]]:
+def _languages(document: LineDict, values: dict[str, Any], shown: str, errors: ErrorCollector) -> tuple[str, tuple[str, ...]]:
     """Return the main language and every language of the project (the main one first)."""
     line = document.line_of
-    listed = list(_text_list(document.get("languages"), shown, line("languages"), "'languages'", errors))
-    main = _text(document.get("language") or (listed[0] if listed else "en"), shown, line("language"), "'language'", errors)
+    listed = list(values["languages"])
+    main = values["language"] or (listed[0] if listed else "en")
     for language in dict.fromkeys([main, *listed]):
         if not known_language(language):
             errors.add(f"unknown language '{language}' (a language code such as en, ru, kk)", shown, line("languages") or line("language"))
@@ -130,17 +91,6 @@ def _text(value: Any, path: str, line: int | None, what: str, errors: ErrorColle
     return str(value)
 
 
-def _text_list(value: Any, path: str, line: int | None, what: str, errors: ErrorCollector) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
-        errors.add(f"{what} must be a list of text", path, line)
-        return ()
-    return tuple(str(item) for item in value)
-
-
 def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
     path = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
     if path is None:
@@ -148,13 +98,44 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         return None
     shown = display_path(root, path)
     try:
-        document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "the project config", 1)
+        document = expect_mapping(parse_yaml(_read(root, path), shown), shown, REPORT.what, 1)
     except ReportgenError as error:
         errors.extend(error)
         return None
-    check_keys(document, CONFIG_FIELDS, shown, errors, "the project config")
-    if not document.get("title"):
-        errors.add("the project config needs a 'title'", shown, document.line or 1)
+    values = REPORT.read(document, shown, errors)
+    line = document.line_of
+    sources = _sources(root, document, values, shown, errors)
+    if date_problem(values["date"]):
+        errors.add(f"'date': {date_problem(values['date'])}", shown, line("date"))
+    _check_output_and_style(root, values, line, shown, errors)
+    language, languages = _languages(document, values, shown, errors)
+    output_name = values["output_name"] or "briefing"
+    citation_style = values["citation_style"]
+    return Config(
+        title=values["title"],
+        path=shown,
+        subtitle=values["subtitle"],
+        date=values["date"],
+        organisation=values["organisation"],
+        authors=values["authors"],
+        language=language,
+        languages=languages,
+        keywords=values["keywords"],
+        sources=tuple(sources),
+        citation_style=citation_style,
+        audiences=values["audiences"],
+        output_name=output_name,
+        key_figures=values["key_figures"],
+        labels={str(k): str(v) for k, v in values["labels"].items()},
+        contacts=values["contacts"],
+        logo=_logo(root, values["logo"], shown, line("logo"), errors),
+        spell_out_below=values["house_style"]["spell_out_below"],
+        field_lines={key: line(key) or 1 for key in document},
+    )
+
+
+def _sources(root: Path, document: LineDict, values: dict[str, Any], shown: str, errors: ErrorCollector) -> list[Source]:
+    """Return the config's sources: its `sources:` list, then its `bibliography:` file's."""
     sources = []
     raw_sources = document.get("sources") or []
     if not isinstance(raw_sources, list):
@@ -164,7 +145,7 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
         if not isinstance(item, LineDict) or not item.get("id") or not item.get("title"):
             errors.add("each source needs an 'id' and a 'title'", shown, getattr(item, "line", None) or document.line_of("sources"))
             continue
-        check_keys(item, SOURCE_FIELDS, shown, errors, "a source")
+        SOURCE.check_keys(item, shown, errors)
         if date_problem(str(item.get("date") or "")):
             errors.add(f"source '{item['id']}': {date_problem(str(item['date']))}", shown, item.line_of("date"))
             continue
@@ -172,69 +153,38 @@ def _load_config(root: Path, errors: ErrorCollector) -> Config | None:
             sources.append(source_from_config(item, shown, item.line))
         except ReportgenError as error:
             errors.extend(error)
-    line = document.line_of
-    if date_problem(str(document.get("date") or "")):
-        errors.add(f"'date': {date_problem(str(document['date']))}", shown, line("date"))
-    bibliography = document.get("bibliography")
-    if bibliography:
+    if values["bibliography"]:
         try:
-            sources.extend(read_csl_json(root, str(bibliography), shown, line("bibliography")))
+            sources.extend(read_csl_json(root, values["bibliography"], shown, document.line_of("bibliography")))
         except ReportgenError as error:
             errors.extend(error)
     ids = [source.id for source in sources]
     for source_id in sorted({i for i in ids if ids.count(i) > 1}):
         errors.add(f"duplicate source id '{source_id}'", shown, document.line_of("sources"))
-    citation_style = _text(document.get("citation_style"), shown, line("citation_style"), "'citation_style'", errors)
-    if citation_style:
+    return sources
+
+
+def _check_output_and_style(root: Path, values: dict[str, Any], line: Callable[[str], int | None], shown: str,
+                            errors: ErrorCollector) -> None:
+    """Report an `output_name` that is no plain file name and a `citation_style` that names no style."""
+    output_name = values["output_name"]
+    if output_name and not _FILE_NAME.fullmatch(output_name):
+        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
+    if values["citation_style"]:
         try:
-            style_path(citation_style, root, shown, line("citation_style"))
+            style_path(values["citation_style"], root, shown, line("citation_style"))
         except ReportgenError as error:
             errors.extend(error)
-    language, languages = _languages(document, shown, errors)
-    output_name = _text(document.get("output_name") or "briefing", shown, line("output_name"), "'output_name'", errors)
-    if not _FILE_NAME.fullmatch(output_name):
-        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, line("output_name"))
-    return Config(
-        title=_text(document.get("title"), shown, line("title"), "'title'", errors),
-        path=shown,
-        subtitle=_text(document.get("subtitle"), shown, line("subtitle"), "'subtitle'", errors),
-        date=_text(document.get("date"), shown, line("date"), "'date'", errors),
-        organisation=_text(document.get("organisation") or document.get("organization"), shown, line("organisation"), "'organisation'", errors),
-        authors=_text_list(document.get("authors"), shown, line("authors"), "'authors'", errors),
-        language=language,
-        languages=languages,
-        keywords=_text_list(document.get("keywords"), shown, line("keywords"), "'keywords'", errors),
-        sources=tuple(sources),
-        citation_style=citation_style,
-        audiences=_text_list(document.get("audiences"), shown, line("audiences"), "'audiences'", errors),
-        output_name=output_name,
-        key_figures=_text_list(document.get("key_figures"), shown, line("key_figures"), "'key_figures'", errors),
-        labels={str(k): str(v) for k, v in _sub_mapping(document, "labels", set(), shown, errors).items()},
-        contacts=_text_list(document.get("contacts"), shown, line("contacts"), "'contacts'", errors),
-        logo=_config_logo(root, document, shown, errors),
-        spell_out_below=_spell_out_below(_sub_mapping(document, "house_style", HOUSE_STYLE_FIELDS, shown, errors), shown, errors),
-        field_lines={key: line(key) or 1 for key in document},
-    )
 
 
-def _config_logo(root: Path, document: LineDict, shown: str, errors: ErrorCollector) -> str:
-    """Return the project's logo (shown on every edition's cover unless a theme sets its own)."""
-    logo = _text(document.get("logo"), shown, document.line_of("logo"), "'logo'", errors)
+def _logo(root: Path, logo: str, shown: str, line: int | None, errors: ErrorCollector) -> str:
+    """Return *logo* (the project's, or a theme's), reporting an image that is missing or unreadable."""
     if logo:
         try:
-            project_image(root, logo, "logo", shown, document.line_of("logo"))
+            project_image(root, logo, "logo", shown, line)
         except ReportgenError as error:
             errors.extend(error)
     return logo
-
-
-def _spell_out_below(style: LineDict, shown: str, errors: ErrorCollector) -> int:
-    """Return house_style.spell_out_below: whole numbers under it are written in words in prose (0: never)."""
-    value = style.get("spell_out_below", 10)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        errors.add(f"'house_style.spell_out_below' must be a whole number from 0 to 100, not {value!r}", shown, style.line_of("spell_out_below"))
-        return 10
-    return value
 
 
 def _load_data(root: Path, errors: ErrorCollector) -> dict[str, Dataset]:
@@ -311,35 +261,28 @@ def _load_sections(root: Path, errors: ErrorCollector) -> tuple[Section, ...]:
 
 def _load_section(root: Path, path: Path, shown: str, index: int, errors: ErrorCollector) -> Section | None:
     front, body, body_line = split_front_matter(_read(root, path), shown)
-    meta = expect_mapping(parse_yaml(front, shown, first_line=2), shown, "front matter", 2)
+    meta = expect_mapping(parse_yaml(front, shown, first_line=2), shown, SECTION.what, 2)
     before = len(errors.errors)
-    check_keys(meta, SECTION_FIELDS, shown, errors, "front matter")
+    values = SECTION.read(meta, shown, errors)
     line = meta.line_of
     default_id = re.sub(r"^\d+[-_]", "", path.stem)
-    section_id = _text(meta.get("id") or default_id, shown, line("id"), "'id'", errors)
+    section_id = values["id"] or ("" if isinstance(meta.get("id"), (dict, list)) else default_id)
     if section_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", section_id):  # "" after a type error
         errors.add(f"section id {section_id!r} may contain only letters, digits, - and _", shown, line("id"))
-    title = _text(meta.get("title"), shown, line("title"), "'title'", errors)
-    if not title.strip() and not isinstance(meta.get("title"), (dict, list)):
-        errors.add("front matter needs a 'title'", shown, meta.line or 2)
-    order = meta.get("order", (index + 1) * 10)
-    if isinstance(order, bool) or not isinstance(order, int):
-        errors.add(f"'order' must be a whole number, not {order!r}", shown, line("order"))
-        order = 0
     if len(errors.errors) > before:
         return None
     return Section(
         id=section_id,
-        title=title,
-        order=order,
+        title=values["title"],
+        order=values["order"] if values["order"] is not None else (index + 1) * 10,
         path=shown,
-        tags=_text_list(meta.get("tags"), shown, line("tags"), "'tags'", errors),
-        for_audiences=_text_list(meta.get("for"), shown, line("for"), "'for'", errors),
-        not_for=_text_list(meta.get("not_for"), shown, line("not_for"), "'not_for'", errors),
-        summary=_text(meta.get("summary"), shown, line("summary"), "'summary'", errors),
-        key_points=_text_list(meta.get("key_points"), shown, line("key_points"), "'key_points'", errors),
-        slide_title=_text(meta.get("slide_title"), shown, line("slide_title"), "'slide_title'", errors),
-        notes=_text(meta.get("notes"), shown, line("notes"), "'notes'", errors),
+        tags=values["tags"],
+        for_audiences=values["for"],
+        not_for=values["not_for"],
+        summary=values["summary"],
+        key_points=values["key_points"],
+        slide_title=values["slide_title"],
+        notes=values["notes"],
         body=body,
         body_line=body_line,
         field_lines={key: line(key) or 2 for key in meta},
@@ -371,119 +314,81 @@ def _load_audiences(root: Path, errors: ErrorCollector) -> dict[str, Audience]:
     return audiences
 
 
-def _sub_mapping(document: LineDict, key: str, allowed: set[str], shown: str, errors: ErrorCollector) -> LineDict:
-    try:
-        value = expect_mapping(document.get(key), shown, f"'{key}'", document.line_of(key))
-    except ReportgenError as error:
-        errors.extend(error)
-        return expect_mapping(None, shown, key)
-    if allowed:
-        check_keys(value, allowed, shown, errors, f"'{key}'")
-    return value
-
-
-def _choice(mapping: LineDict, key: str, choices: tuple[str, ...], what: str, shown: str, errors: ErrorCollector) -> str:
-    """Return *mapping*'s *key* (default: the first of *choices*), reporting a value not among them."""
-    value = str(mapping.get(key, choices[0]))
-    if value not in choices:
-        errors.add(f"unknown {what} '{value}' (known: {', '.join(choices)})", shown, mapping.line_of(key))
-    return value
-
-
 def _load_audience(root: Path, path: Path, shown: str, errors: ErrorCollector) -> Audience | None:
-    document = expect_mapping(parse_yaml(_read(root, path), shown), shown, "an audience file", 1)
-    check_keys(document, AUDIENCE_FIELDS, shown, errors, "an audience file")
-    rules = []
+    document = expect_mapping(parse_yaml(_read(root, path), shown), shown, AUDIENCE.what, 1)
+    values = AUDIENCE.read(document, shown, errors)
+    line = document.line_of
+    variables = dict(values["variables"])
+    ask = values["ask"] if document.get("ask") is not None else _text(variables.get("ask"), shown, line("ask"), "'ask'", errors)
+    if ask:
+        variables.setdefault("ask", ask)  # prose keeps using {{ audience.variables.ask }}
+    theme = values["theme"]
+    colours = {key: theme[key] for key in COLOUR_FIELDS if theme[key] is not None}
+    if "accent" in colours:
+        colours.setdefault("accent_dark", shade(colours["accent"], 0.25))
+        colours.setdefault("accent_light", tint(colours["accent"], 0.9))
+    _check_output_and_style(root, values, line, shown, errors)
+    output_name, citation_style, pdf = values["output_name"], values["citation_style"], values["pdf"]
+    return Audience(
+        citation_style=citation_style,
+        name=path.stem,
+        title=values["title"] or ("" if isinstance(document.get("title"), (dict, list)) else path.stem.capitalize()),
+        path=shown,
+        purpose=values["purpose"],
+        sections=_rules(document, shown, errors),
+        order=values["order"],
+        deck_max_slides=values["deck"]["max_slides"],
+        theme=Theme(**colours, logo=_logo(root, theme["logo"], shown, _line_within(document, "theme", "logo"), errors), font=theme["font"]),
+        labels={str(k): str(v) for k, v in values["labels"].items()},
+        variables=variables,
+        pdf_variant=pdf["variant"],
+        page_size=pdf["page_size"],
+        pdf_layout=pdf["layout"],
+        output_name=output_name,
+        key_figures=values["key_figures"],
+        judgements=values["judgements"],
+        field_lines={key: line(key) or 1 for key in document},
+        deck_master=values["deck"]["master"],
+        ask=" ".join(ask.split()),
+        bottom_line=values["bottom_line"],
+        languages=values["languages"],
+    )
+
+
+def _line_within(document: LineDict, key: str, inner: str) -> int | None:
+    """Return the line of *key*.*inner* ('theme', 'logo'), or of *key* when it is no mapping."""
+    value = document.get(key)
+    return value.line_of(inner) if isinstance(value, LineDict) else document.line_of(key)
+
+
+def _line_dict(mapping: dict[str, Any], line: int | None) -> LineDict:
+    made = LineDict(mapping)
+    made.line, made.key_lines = line, {}
+    return made
+
+
+def _rules(document: LineDict, shown: str, errors: ErrorCollector) -> tuple[SectionRule, ...]:
+    """Return an audience's section rules (default: every section in full)."""
     raw_rules = document.get("sections")
     if raw_rules is None:
         raw_rules = [{"tag": "*"}]
     if not isinstance(raw_rules, list):
         errors.add("'sections' must be a list of {id: …} or {tag: …} rules", shown, document.line_of("sections"))
         raw_rules = []
+    rules = []
     for rule in raw_rules:
         if isinstance(rule, str):
             rule = {"id": rule}
         if not isinstance(rule, dict) or ("id" in rule) == ("tag" in rule):
             errors.add("each section rule needs exactly one of 'id' or 'tag'", shown, getattr(rule, "line", None) or document.line_of("sections"))
             continue
-        if isinstance(rule, LineDict):
-            check_keys(rule, RULE_FIELDS, shown, errors, "a section rule")
-        depth = str(rule.get("depth", "full"))
-        if depth not in DEPTHS:
-            errors.add(f"unknown depth '{depth}' (known: {', '.join(DEPTHS)})", shown, getattr(rule, "line", None))
-            continue
-        rule_line = getattr(rule, "line", None) or document.line_of("sections")
-        rules.append(SectionRule(id=str(rule.get("id") or ""), tag=str(rule.get("tag") or ""), depth=depth, line=rule_line))
-    deck = _sub_mapping(document, "deck", DECK_FIELDS, shown, errors)
-    theme_doc = _sub_mapping(document, "theme", THEME_FIELDS, shown, errors)
-    pdf = _sub_mapping(document, "pdf", PDF_FIELDS, shown, errors)
-    labels = _sub_mapping(document, "labels", set(), shown, errors)
-    variables = dict(_sub_mapping(document, "variables", set(), shown, errors))
-    ask = _text(document.get("ask") if document.get("ask") is not None else variables.get("ask"), shown,
-                document.line_of("ask"), "'ask'", errors)
-    if ask:
-        variables.setdefault("ask", ask)  # prose keeps using {{ audience.variables.ask }}
-    theme_values = {}
-    for key in THEME_FIELDS - {"logo", "font"}:
-        if key in theme_doc:
-            colour = str(theme_doc[key])
-            if not _COLOUR.match(colour):
-                errors.add(f"theme colour '{key}' must be '#RRGGBB', not {colour!r}", shown, theme_doc.line_of(key))
-                continue
-            theme_values[key] = colour.upper()
-    if "accent" in theme_values:
-        theme_values.setdefault("accent_dark", shade(theme_values["accent"], 0.25))
-        theme_values.setdefault("accent_light", tint(theme_values["accent"], 0.9))
-    max_slides = deck.get("max_slides", 20)
-    if isinstance(max_slides, bool) or not isinstance(max_slides, int) or not 1 <= max_slides <= 500:
-        errors.add(f"'deck.max_slides' must be a whole number from 1 to 500, not {max_slides!r}", shown, deck.line_of("max_slides"))
-        max_slides = 20
-    variant = _choice(pdf, "variant", PDF_VARIANTS, "PDF variant", shown, errors)
-    font = _choice(theme_doc, "font", THEME_FONTS, "theme font", shown, errors)
-    layout = _choice(pdf, "layout", PDF_LAYOUTS, "PDF layout", shown, errors)
-    page_size = _choice(pdf, "page_size", PAGE_SIZES, "page size", shown, errors)
-    logo = _text(theme_doc.get("logo"), shown, theme_doc.line_of("logo"), "'theme.logo'", errors)
-    if logo:
-        try:
-            project_image(root, logo, "logo", shown, theme_doc.line_of("logo"))
-        except ReportgenError as error:
-            errors.extend(error)
-    output_name = _text(document.get("output_name"), shown, document.line_of("output_name"), "'output_name'", errors)
-    if output_name and not _FILE_NAME.fullmatch(output_name):
-        errors.add(f"'output_name' {output_name!r} must be a plain file name (letters, digits, . _ -)", shown, document.line_of("output_name"))
-    citation_style = _text(document.get("citation_style"), shown, document.line_of("citation_style"), "'citation_style'", errors)
-    if citation_style:
-        try:
-            style_path(citation_style, root, shown, document.line_of("citation_style"))
-        except ReportgenError as error:
-            errors.extend(error)
-    return Audience(
-        citation_style=citation_style,
-        name=path.stem,
-        title=_text(document.get("title") or path.stem.capitalize(), shown, document.line_of("title"), "'title'", errors),
-        path=shown,
-        purpose=_text(document.get("purpose"), shown, document.line_of("purpose"), "'purpose'", errors),
-        sections=tuple(rules),
-        order=_text_list(document.get("order"), shown, document.line_of("order"), "'order'", errors),
-        order_line=document.line_of("order"),
-        deck_max_slides=max_slides,
-        theme=Theme(**theme_values, logo=logo, font=font),
-        labels={str(k): str(v) for k, v in labels.items()},
-        variables=dict(variables),
-        pdf_variant=variant,
-        page_size=page_size,
-        pdf_layout=layout,
-        output_name=output_name,
-        key_figures=_text_list(document.get("key_figures"), shown, document.line_of("key_figures"), "'key_figures'", errors),
-        judgements=_text_list(document.get("judgements"), shown, document.line_of("judgements"), "'judgements'", errors),
-        field_lines={key: document.line_of(key) or 1 for key in document},
-        deck_master=str(deck.get("master") or ""),
-        ask=" ".join(ask.split()),
-        bottom_line=_text_list(document.get("bottom_line"), shown, document.line_of("bottom_line"), "'bottom_line'", errors),
-        bottom_line_line=document.line_of("bottom_line"),
-        languages=_text_list(document.get("languages"), shown, document.line_of("languages"), "'languages'", errors),
-        languages_line=document.line_of("languages"),
-    )
+        if not isinstance(rule, LineDict):  # a plain id, or the default rule
+            rule = _line_dict(rule, document.line_of("sections"))
+        before = len(errors.errors)
+        values = RULE.read(rule, shown, errors)
+        if len(errors.errors) == before:
+            rules.append(SectionRule(id=values["id"], tag=values["tag"], depth=values["depth"], line=rule.line or document.line_of("sections")))
+    return tuple(rules)
 
 
 def _cross_check(
@@ -523,16 +428,16 @@ def _cross_check(
                 errors.add(f"no section has tag '{rule.tag}' (known tags: {', '.join(sorted(tags))})", audience.path, rule.line)
         for section_id in audience.order:
             if section_id not in section_ids:
-                errors.add(f"unknown section '{section_id}' in 'order' (known: {', '.join(sorted(section_ids))})", audience.path, audience.order_line)
+                errors.add(f"unknown section '{section_id}' in 'order' (known: {', '.join(sorted(section_ids))})", audience.path, audience.line_of("order"))
         for section_id in audience.judgements:
             if section_id not in section_ids:
-                errors.add(f"unknown section '{section_id}' in 'judgements' (known: {', '.join(sorted(section_ids))})", audience.path, audience.field_lines.get("judgements"))
+                errors.add(f"unknown section '{section_id}' in 'judgements' (known: {', '.join(sorted(section_ids))})", audience.path, audience.line_of("judgements"))
         for reference in audience.key_figures:
-            _check_reference(reference, data, audience.path, None, errors)
+            _check_reference(reference, data, audience.path, audience.line_of("key_figures"), errors)
         for language in audience.languages:
             if language not in config.languages:
                 errors.add(f"unknown language '{language}' in 'languages' (the project's: {', '.join(config.languages)})",
-                           audience.path, audience.languages_line)
+                           audience.path, audience.line_of("languages"))
 
 
 def _check_reference(reference: str, data: dict[str, Dataset], path: str, line: int | None, errors: ErrorCollector) -> None:

@@ -9,14 +9,10 @@ from . import citations
 from .bibliography import short_name
 from .errors import ReportgenError
 from .locales import current, full_stop
-from .model import ChartSpec, Column, Config, Dataset, Event, Figure, Series, TableSpec
+from .directives import ChartOptions, KeyFiguresOptions, TableOptions, TimelineOptions
+from .model import ChartSpec, Column, Config, Dataset, Figure, Series, TableSpec, TimelineSpec
 from .numbers import format_number, pattern, unit_caption
 
-CHART_FIELDS = {"id", "data", "keys", "figures", "labels", "type", "title", "reference", "alt", "caption", "series",
-                "stack", "lines", "categories", "_line"}
-TABLE_FIELDS = {"id", "data", "keys", "columns", "title", "caption", "categories", "_line"}
-KEYFIGURE_FIELDS = {"figures", "title", "_line"}
-TIMELINE_FIELDS = {"id", "data", "title", "caption", "_line"}
 _COLUMNS_LABELLED = ("value", "unit", "year", "source", "note", "date", "title", "text")  # headed by label column_<name>
 
 
@@ -28,16 +24,6 @@ class Where:
 
     def error(self, message: str) -> ReportgenError:
         return ReportgenError(message, self.path, self.line)
-
-
-def _check_fields(options: Mapping[str, Any], allowed: set[str], what: str, where: Where) -> None:
-    import difflib
-
-    for key in options:
-        if key not in allowed:
-            close = difflib.get_close_matches(key, sorted(allowed - {"_line"}), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(allowed - {'_line'}))})"
-            raise where.error(f"unknown option '{key}' in {what}{hint}")
 
 
 def dataset(data: Mapping[str, Dataset], name: Any, where: Where, kind: str = "figures") -> Dataset:
@@ -56,10 +42,10 @@ def dataset(data: Mapping[str, Dataset], name: Any, where: Where, kind: str = "f
     return found
 
 
-def _figures(found: Dataset, keys: Any, where: Where) -> list[Figure]:
+def _figures(found: Dataset, keys: tuple[str, ...] | list[str] | None, where: Where) -> list[Figure]:
     if keys is None:
         return list(found.figures)
-    if not isinstance(keys, list) or not keys:
+    if not keys:
         raise where.error("'keys' must be a non-empty list of figure keys")
     figures = []
     for key in keys:
@@ -106,31 +92,30 @@ def _label_format(figure: Figure, star: bool = False) -> str:
     return pattern(figure.value, figure.unit, figure.format, figure.qualifier, short=True, star=star).excel()
 
 
-def _kind(options: Mapping[str, Any], where: Where) -> Any:
+def _kind(options: ChartOptions, where: Where) -> Any:
     from .charts.kinds import kind
 
     try:
-        return kind(str(options.get("type", "column")))
+        return kind(options.type)
     except ValueError as error:
         raise where.error(str(error)) from None
 
 
-def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: Config, where: Where) -> ChartSpec:
+def chart_spec(options: ChartOptions, data: Mapping[str, Dataset], config: Config, where: Where) -> ChartSpec:
     """Resolve a ``::: chart`` directive into the values both products draw."""
-    _check_fields(options, CHART_FIELDS, "a chart", where)
-    if "figures" in options:  # figures named across datasets: 'trade.growth_2023'
-        if "data" in options or "keys" in options:
+    if options.figures is not None:  # figures named across datasets: 'trade.growth_2023'
+        if options.data or options.keys is not None:
             raise where.error("give either 'figures:' (dataset.key references) or 'data:' with 'keys:', not both")
-        picked = list(figure_refs(options["figures"], data, where))
+        picked = list(figure_refs(options.figures, data, where))
         labels = {figure.label for figure in picked}  # "Growth in 2023" of trade and of cargo
-        found = Dataset(name="", title=labels.pop() if len(labels) == 1 else str(options.get("title") or ""),
+        found = Dataset(name="", title=labels.pop() if len(labels) == 1 else options.title,
                         path="", figures=tuple(picked))
     else:
-        found = dataset(data, options.get("data"), where, kind="any")
+        found = dataset(data, options.data, where, kind="any")
     if found.events:
         raise where.error(f"dataset '{found.name}' holds events, not figures")
     entry = _kind(options, where)
-    stack = str(options.get("stack") or "")
+    stack = options.stack
     if stack not in entry.stacks:
         choices = ", ".join(repr(s) for s in entry.stacks if s)
         raise where.error(f"a {entry.name} chart cannot be stacked" if not choices
@@ -138,19 +123,19 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     if found.table is not None:
         return _table_chart(options, found, data, config, where, entry, stack)
     for key in ("series", "lines", "categories"):
-        if key in options:
+        if getattr(options, key) is not None:
             raise where.error(f"'{key}' is for table datasets; '{found.name}' is a list of figures (use 'keys')")
     if entry.min_series > 1:
         raise where.error(f"a {entry.name} chart needs a table dataset with {entry.min_series} or more series")
-    reference_key = options.get("reference")
+    reference_key = options.reference
     reference = None
-    if reference_key is not None:
+    if reference_key:
         if not entry.reference:
             raise where.error(f"a {entry.name} chart cannot show a reference line")
         reference = (figure_refs([reference_key], data, where)[0] if "." in str(reference_key)
                      else _figures(found, [reference_key], where)[0])
-    figures = _figures(found, options.get("keys"), where)
-    if options.get("keys") is None:
+    figures = _figures(found, options.keys, where)
+    if options.keys is None:
         figures = [f for f in figures if f.unit == figures[0].unit and f is not reference]
     units = {figure.unit for figure in figures}
     if len(units) > 1:
@@ -164,14 +149,13 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     unit = figures[0].unit
     derived = tuple(figure.is_derived for figure in figures)
     sources = [figure.source for figure in figures] + ([reference.source] if reference else [])
-    title = str(options.get("title") or found.title)
+    title = options.title or found.title
     widest = max(figures, key=lambda f: abs(f.value))
     categories = tuple(figure.label for figure in figures)
-    if "labels" in options:  # the categories as the chart names them
-        names = options["labels"]
-        if not isinstance(names, list) or len(names) != len(figures):
+    if options.labels is not None:  # the categories as the chart names them
+        if len(options.labels) != len(figures):
             raise where.error(f"'labels' must be a list of {len(figures)} names, one per figure")
-        categories = tuple(str(name) for name in names)
+        categories = options.labels
     return ChartSpec(
         type=entry.name,
         title=title,
@@ -183,7 +167,7 @@ def chart_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         reference_label=f"{reference.label}: {reference.text}" if reference else "",
         reference_value=reference.value if reference else None,
         source=source_line(sources, config, False),  # the chart draws its own "*" key
-        alt=str(options.get("alt") or ""),
+        alt=options.alt,
         number_format=pattern(widest.value, unit, widest.format, short=True).excel(),
         labels=tuple(short_label(figure) for figure in figures),
         source_ids=tuple(dict.fromkeys(sources)),
@@ -206,23 +190,26 @@ def _check_whole(values: list[float], whole: Figure, kind: str, where: Where) ->
 _SINGULAR = {"series": "series", "lines": "series", "columns": "column", "categories": "category"}
 
 
-def _names(value: Any, what: str, known: list[str], where: Where) -> list[str]:
-    if not isinstance(value, list) or not value:
+def _names(value: tuple[str, ...] | None, what: str, known: list[str], where: Where) -> list[str]:
+    """Return the names *value* chooses (all of *known* when None), each one checked."""
+    if value is None:
+        return list(known)
+    if not value:
         raise where.error(f"'{what}' must be a non-empty list (known: {', '.join(known)})")
-    for name in map(str, value):
+    for name in value:
         if name not in known:
             raise where.error(f"unknown {_SINGULAR[what]} '{name}' (known: {', '.join(known)})")
-    return [str(name) for name in value]
+    return list(value)
 
 
-def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, Dataset], config: Config,
+def _table_chart(options: ChartOptions, found: Dataset, data: Mapping[str, Dataset], config: Config,
                  where: Where, entry: Any, stack: str) -> ChartSpec:
     """Resolve a chart of a table dataset: its columns are the series, its rows the categories."""
     table = found.table
     assert table is not None
     names = [c.name for c in table.columns]
-    chosen = _names(options["series"], "series", names, where) if "series" in options else names
-    if entry.parts_of_whole and "series" not in options:
+    chosen = _names(options.series, "series", names, where)
+    if entry.parts_of_whole and options.series is None:
         chosen = chosen[:1]
     columns = [table.column(name) for name in chosen]
     count = len(columns)
@@ -230,13 +217,10 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
         wanted = ("one" if entry.max_series == 1 else f"exactly {entry.min_series}"
                   if entry.min_series == entry.max_series else f"at least {entry.min_series}")
         raise where.error(f"a {entry.name} chart takes {wanted} series ('series:'), got {count}: {', '.join(chosen)}")
-    categories = list(table.categories)
-    if "categories" in options:
-        categories = _names([str(c) for c in options["categories"]] if isinstance(options["categories"], list)
-                            else options["categories"], "categories", list(table.categories), where)
+    categories = _names(options.categories, "categories", list(table.categories), where)
     rows = [table.categories.index(c) for c in categories]
-    lines = set(_names(options["lines"], "lines", chosen, where)) if "lines" in options else set()
-    if "lines" in options and entry.name != "combo":
+    lines = set(_names(options.lines, "lines", chosen, where)) if options.lines is not None else set()
+    if options.lines is not None and entry.name != "combo":
         raise where.error("'lines' is for a combo chart (type: combo)")
     if entry.name == "combo":
         lines = lines or {chosen[-1]}
@@ -253,12 +237,12 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
             raise where.error(f"a {entry.name} chart cannot show negative values")
         series.append(_series(column, chosen_cells, column.name in lines))
     reference = None
-    if options.get("reference") is not None:
+    if options.reference:
         if not entry.reference:
             raise where.error(f"a {entry.name} chart cannot show a reference line")
-        reference = figure_refs([options["reference"]], data, where)[0]
+        reference = figure_refs((options.reference,), data, where)[0]
         if reference.unit not in units:
-            raise where.error(f"the reference '{options['reference']}' is in {reference.unit}, the chart in {units.pop()}")
+            raise where.error(f"the reference '{options.reference}' is in {reference.unit}, the chart in {units.pop()}")
         if entry.parts_of_whole:
             _check_whole([v for v in series[0].values if v is not None], reference, entry.name, where)
     cells = [cell for column in columns for i in rows if (cell := column.cells[i]) is not None]
@@ -268,12 +252,12 @@ def _table_chart(options: Mapping[str, Any], found: Dataset, data: Mapping[str, 
     unit = columns[0].unit
     common: dict[str, Any] = dict(
         type=entry.name,
-        title=str(options.get("title") or found.title),
+        title=options.title or found.title,
         categories=tuple(categories),
         unit=unit_caption(unit),
         source=source_line(sources, config, False),  # the chart draws its own "*" key
         derived_key=derived_note(config),
-        alt=str(options.get("alt") or ""),
+        alt=options.alt,
         number_format=pattern(max(abs(c.value) for c in cells), unit, columns[0].format, short=True).excel(),
         source_ids=tuple(dict.fromkeys(sources)),
         stack=stack,
@@ -324,12 +308,11 @@ def column_format(column: Column) -> str:
     return pattern(max(values), column.unit, column.format, column.qualifier, short=True).excel()
 
 
-def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: Config, where: Where) -> TableSpec:
+def table_spec(options: TableOptions, data: Mapping[str, Dataset], config: Config, where: Where) -> TableSpec:
     """Resolve a ``::: table`` directive into formatted cells."""
-    _check_fields(options, TABLE_FIELDS, "a table", where)
-    found = dataset(data, options.get("data"), where, kind="any")
+    found = dataset(data, options.data, where, kind="any")
     if found.events:
-        columns = list(options.get("columns") or ["date", "title", "text"])
+        columns = list(options.columns or ["date", "title", "text"])
         rows = []
         for event in found.events:
             cells = []
@@ -339,7 +322,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
                 cells.append(source_name(event.source, config) if column == "source" else str(getattr(event, column)))
             rows.append(tuple(cells))
         return TableSpec(
-            title=str(options.get("title") or found.title),
+            title=options.title or found.title,
             columns=tuple(column_header(c) for c in columns),
             rows=tuple(rows),
             numeric=tuple(False for _ in columns),
@@ -348,9 +331,9 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
         )
     if found.table is not None:
         return _table_table(options, found, config, where)
-    figures = _figures(found, options.get("keys"), where)
-    columns = options.get("columns") or ["label", "value"]
-    if not isinstance(columns, list) or not columns:
+    figures = _figures(found, options.keys, where)
+    columns = ["label", "value"] if options.columns is None else list(options.columns)
+    if not columns:
         raise where.error("'columns' must be a non-empty list")
     rows = []
     for figure in figures:
@@ -372,7 +355,7 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     derived = [figure for figure in figures if figure.is_derived]
     notes: tuple[str, ...] = (derived_note(config),) if derived else ()
     return TableSpec(
-        title=str(options.get("title") or found.title),
+        title=options.title or found.title,
         columns=tuple(column_header(str(c)) for c in columns),
         rows=tuple(rows),
         numeric=tuple(str(c) == "value" for c in columns),
@@ -382,19 +365,16 @@ def table_spec(options: Mapping[str, Any], data: Mapping[str, Dataset], config: 
     )
 
 
-def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, where: Where) -> TableSpec:
+def _table_table(options: TableOptions, found: Dataset, config: Config, where: Where) -> TableSpec:
     """Resolve a table of a table dataset: the category, then a column per series; gaps as a dash."""
     table = found.table
     assert table is not None
     names = [c.name for c in table.columns]
-    if "keys" in options:
+    if options.keys is not None:
         raise where.error(f"'keys' is for lists of figures; '{found.name}' is a table (use 'columns')")
-    chosen = _names(options["columns"], "columns", names, where) if "columns" in options else names
+    chosen = _names(options.columns, "columns", names, where)
     columns = [table.column(name) for name in chosen]
-    categories = list(table.categories)
-    if "categories" in options:
-        categories = _names([str(c) for c in options["categories"]] if isinstance(options["categories"], list)
-                            else options["categories"], "categories", list(table.categories), where)
+    categories = _names(options.categories, "categories", list(table.categories), where)
     rows, gaps, estimates = [], False, False
     for category in categories:
         i = table.categories.index(category)
@@ -408,7 +388,7 @@ def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, whe
     notes = tuple(note for flag, note in ((estimates, derived_note(config)), (gaps, f"\u2013 {current().label('no_data')}")) if flag)
     sources = [c.source for c in columns]
     return TableSpec(
-        title=str(options.get("title") or found.title),
+        title=options.title or found.title,
         columns=(table.category, *(f"{c.label} ({c.unit})" if c.unit and c.unit != "year" else c.label for c in columns)),
         rows=tuple(rows),
         numeric=(False, *(True for _ in columns)),
@@ -420,7 +400,7 @@ def _table_table(options: Mapping[str, Any], found: Dataset, config: Config, whe
 
 def figure_refs(references: Any, data: Mapping[str, Dataset], where: Where) -> tuple[Figure, ...]:
     """Resolve a list of 'dataset.key' (or, for a table, 'dataset.column.category') references."""
-    if not isinstance(references, list) or not references:
+    if not isinstance(references, (list, tuple)) or not references:
         raise where.error("'figures' must be a non-empty list of 'dataset.key' references")
     figures = []
     for reference in references:
@@ -453,14 +433,14 @@ def _cell(found: Dataset, key: str, where: Where) -> Figure:
         raise where.error(f"the cell {name} / {category} of table '{found.name}' is empty") from None
 
 
-def keyfigures(options: Mapping[str, Any], data: Mapping[str, Dataset], where: Where) -> tuple[Figure, ...]:
+def keyfigures(options: KeyFiguresOptions, data: Mapping[str, Dataset], where: Where) -> tuple[Figure, ...]:
     """Resolve a ``::: keyfigures`` directive."""
-    _check_fields(options, KEYFIGURE_FIELDS, "key figures", where)
-    return figure_refs(options.get("figures"), data, where)
+    return figure_refs(options.figures, data, where)
 
 
-def timeline(options: Mapping[str, Any], data: Mapping[str, Dataset], where: Where) -> tuple[Event, ...]:
-    """Resolve a ``::: timeline`` directive into its events, in date order."""
-    _check_fields(options, TIMELINE_FIELDS, "a timeline", where)
-    return dataset(data, options.get("data"), where, kind="events").events
-
+def timeline(options: TimelineOptions, data: Mapping[str, Dataset], config: Config, where: Where) -> TimelineSpec:
+    """Resolve a ``::: timeline`` directive into its events, in date order, with its title and source line."""
+    found = dataset(data, options.data, where, kind="events")
+    sources = [event.source for event in found.events]
+    return TimelineSpec(title=options.title or found.title, events=found.events,
+                        source=source_line(sources, config, False), source_ids=tuple(dict.fromkeys(sources)))

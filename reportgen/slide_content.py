@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .markdown import plain_text
-from .model import TableSpec
+from .model import Picture, TableSpec
 
 _NUMBER = re.compile(r"^[\s$€£+\-–−]*[\d.,]+\s*(%|[a-zA-Z]{0,3})\s*\*?$")
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An image of the prose: its path in the project, alt text and caption."""
-
-    src: str
-    alt: str
-    caption: str
 
 
 class _Reader(HTMLParser):

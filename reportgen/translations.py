@@ -17,16 +17,17 @@ from typing import Any
 
 from .errors import ErrorCollector, ReportgenError
 from .model import Audience, Config, Dataset, Event, Figure, Project, Section
-from .yamlfile import LineDict, check_keys, expect_mapping, parse_yaml
+from .schemas import AUDIENCE, DATA_FILE, EVENT, FIGURE, REPORT, SECTION, SOURCE
+from .yamlfile import LineDict, expect_mapping, parse_yaml
 
 _TRANSLATION = re.compile(r"^(?P<name>[^.]+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\.(?P<ext>md|ya?ml|csv|json)$")
-CONFIG_FIELDS = {"title", "subtitle", "organisation", "organization", "authors", "keywords", "contacts", "labels", "sources"}
-SOURCE_FIELDS = {"note"}  # a source's title and publisher are cited as published
-AUDIENCE_FIELDS = {"title", "purpose", "variables", "labels", "ask", "bottom_line"}
-SECTION_FIELDS = {"title", "summary", "key_points", "slide_title", "notes"}
-DATASET_FIELDS = {"title", "figures", "events"}
-FIGURE_FIELDS = {"label", "unit", "qualifier", "note"}
-EVENT_FIELDS = {"title", "text", "label"}
+# What a translation may set: the fields each schema marks as translated (words, never numbers).
+_SECTION = SECTION.translation("a section's translation")
+_REPORT, _AUDIENCE, _DATA_FILE = (schema.translation("a translation") for schema in (REPORT, AUDIENCE, DATA_FILE))
+_FILES = {"data": DATA_FILE, "audiences": AUDIENCE}  # by folder; content/report.*.yaml is the config's
+_SOURCE = SOURCE.translation("a source")  # its title and publisher are cited as published
+_FIGURE = FIGURE.translation("a figure")
+_EVENT = EVENT.translation("an event")
 
 
 def translation_of(name: str) -> tuple[str, str] | None:
@@ -74,15 +75,15 @@ def load_translations(root: Path, files: list[tuple[Path, str]], languages: tupl
             if path.suffix == ".md":
                 front, body, body_line = split_front_matter(text, shown)
                 fields = expect_mapping(parse_yaml(front, shown, first_line=2), shown, "front matter", 2)
-                allowed, what = SECTION_FIELDS, "a section's translation"
+                schema = _SECTION
             else:
                 fields = expect_mapping(parse_yaml(text, shown), shown, "a translation", 1)
                 body, body_line = "", 1
-                allowed, what = {"data": DATASET_FIELDS, "audiences": AUDIENCE_FIELDS}.get(kind, CONFIG_FIELDS), f"a translation of {original}"
+                schema = _FILES.get(kind, REPORT).translation(f"a translation of {original}")
         except ReportgenError as error:
             errors.extend(error)
             continue
-        check_keys(fields, allowed, shown, errors, what)
+        schema.check_keys(fields, shown, errors)
         key = str(path.parent / original)
         if kind == "data":
             key = str(path.parent / original.rsplit(".", 1)[0])
@@ -156,34 +157,8 @@ def _audience_blocks(body: str) -> set[str]:
     return names
 
 
-def _text(fields: LineDict, key: str, default: str, path: str, errors: ErrorCollector) -> str:
-    value = fields.get(key)
-    if value is None:
-        return default
-    if isinstance(value, (dict, list)):
-        errors.add(f"'{key}' must be text", path, fields.line_of(key))
-        return default
-    return str(value)
-
-
-def _texts(fields: LineDict, key: str, default: tuple[str, ...], path: str, errors: ErrorCollector) -> tuple[str, ...]:
-    value = fields.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, list) or any(isinstance(item, (dict, list)) for item in value):
-        errors.add(f"'{key}' must be a list of text", path, fields.line_of(key))
-        return default
-    return tuple(str(item) for item in value)
-
-
-def _labels(fields: LineDict, path: str, errors: ErrorCollector) -> dict[str, str]:
-    value = fields.get("labels")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        errors.add("'labels' must be a mapping of label names to text", path, fields.line_of("labels"))
-        return {}
-    return {str(key): str(text) for key, text in value.items()}
+def _labels(words: Mapping[str, Any]) -> dict[str, str]:
+    return {str(key): str(text) for key, text in words.get("labels", {}).items()}
 
 
 def _config(config: Config, found: Translation | None, language: str, errors: ErrorCollector) -> Config:
@@ -191,16 +166,12 @@ def _config(config: Config, found: Translation | None, language: str, errors: Er
     if found is None:
         return dataclasses.replace(config, language=language, labels={})  # the project's labels are in its main language
     fields, path = found.fields, found.path
+    words = _REPORT.given(fields, path, errors)
     return dataclasses.replace(
         config,
         language=language,
-        title=_text(fields, "title", config.title, path, errors),
-        subtitle=_text(fields, "subtitle", config.subtitle, path, errors),
-        organisation=_text(fields, "organisation", _text(fields, "organization", config.organisation, path, errors), path, errors),
-        authors=_texts(fields, "authors", config.authors, path, errors),
-        keywords=_texts(fields, "keywords", config.keywords, path, errors),
-        contacts=_texts(fields, "contacts", config.contacts, path, errors),
-        labels=_labels(fields, path, errors),
+        **{key: words[key] for key in ("title", "subtitle", "organisation", "authors", "keywords", "contacts") if key in words},
+        labels=_labels(words),
         sources=_sources(config, fields, path, errors),
     )
 
@@ -215,7 +186,7 @@ def _sources(config: Config, fields: LineDict, path: str, errors: ErrorCollector
     for source in config.sources:
         words = notes.get(source.id)
         if isinstance(words, LineDict):
-            check_keys(words, SOURCE_FIELDS, path, errors, f"source '{source.id}'")
+            _SOURCE.check_keys(words, path, errors, f"source '{source.id}'")
         if isinstance(words, dict) and words.get("note") is not None:
             source = dataclasses.replace(source, note=" ".join(str(words["note"]).split()))
         translated.append(source)
@@ -225,23 +196,16 @@ def _sources(config: Config, fields: LineDict, path: str, errors: ErrorCollector
 def _audience(audience: Audience, found: Translation | None, errors: ErrorCollector) -> Audience:
     if found is None:
         return dataclasses.replace(audience, labels={})
-    fields, path = found.fields, found.path
-    variables = dict(audience.variables)
-    extra = fields.get("variables")
-    if isinstance(extra, dict):
-        variables.update(extra)
-    elif extra is not None:
-        errors.add("'variables' must be a mapping", path, fields.line_of("variables"))
-    if fields.get("ask") is not None:
-        variables["ask"] = fields.get("ask")  # prose keeps using {{ audience.variables.ask }}, as in the original
+    words = _AUDIENCE.given(found.fields, found.path, errors)
+    variables = {**audience.variables, **words.get("variables", {})}
+    if "ask" in words:
+        variables["ask"] = words["ask"]  # prose keeps using {{ audience.variables.ask }}, as in the original
     return dataclasses.replace(
         audience,
-        title=_text(fields, "title", audience.title, path, errors),
-        purpose=_text(fields, "purpose", audience.purpose, path, errors),
+        **{key: words[key] for key in ("title", "purpose", "bottom_line") if key in words},
         variables=variables,
-        labels=_labels(fields, path, errors),
-        ask=" ".join(_text(fields, "ask", str(variables.get("ask", audience.ask)), path, errors).split()),
-        bottom_line=_texts(fields, "bottom_line", audience.bottom_line, path, errors),
+        labels=_labels(words),
+        ask=" ".join(str(words.get("ask", variables.get("ask", audience.ask))).split()),
     )
 
 
@@ -249,16 +213,13 @@ def _section(section: Section, found: Translation | None, errors: ErrorCollector
     if found is None:
         return section
     fields, path = found.fields, found.path
-    if not _text(fields, "title", "", path, errors).strip():
+    words = _SECTION.given(fields, path, errors)
+    if not str(words.get("title", "")).strip():
         errors.add("a section's translation needs a 'title'", path, fields.line or 2)
     return dataclasses.replace(
         section,
+        **words,
         path=path,
-        title=_text(fields, "title", section.title, path, errors),
-        summary=_text(fields, "summary", section.summary, path, errors),
-        key_points=_texts(fields, "key_points", section.key_points, path, errors),
-        slide_title=_text(fields, "slide_title", section.slide_title, path, errors),
-        notes=_text(fields, "notes", section.notes, path, errors),
         body=found.body,
         body_line=found.body_line,
         field_lines={**{key: 2 for key in section.field_lines}, **{key: fields.line_of(key) or 2 for key in fields}},
@@ -280,7 +241,7 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
         if not isinstance(words, LineDict):  # every YAML mapping is read as a LineDict
             errors.add(f"no translation of figure '{figure.key}' (add it under 'figures:')", path, fields.line_of("figures") or 1)
             continue
-        check_keys(words, FIGURE_FIELDS, path, errors, f"figure '{figure.key}'")
+        _FIGURE.check_keys(words, path, errors, f"figure '{figure.key}'")
         translated_figures.append(_figure(figure, words, path, errors))
     for key in set(figures) - {figure.key for figure in dataset.figures}:
         errors.add(f"unknown figure '{key}' in the translation (known: {', '.join(dataset.keys())})", path, _line(figures, key))
@@ -292,11 +253,11 @@ def _dataset(dataset: Dataset, found: Translation | None, language: str, errors:
     translated_events = []
     for event, words in zip(dataset.events, events):
         if isinstance(words, LineDict):
-            check_keys(words, EVENT_FIELDS, path, errors, "an event")
+            _EVENT.check_keys(words, path, errors)
         translated_events.append(_event(event, words))
     return dataclasses.replace(
         dataset,
-        title=_text(fields, "title", dataset.title, path, errors),
+        title=_DATA_FILE.given(fields, path, errors).get("title", dataset.title),
         figures=tuple(translated_figures) if len(translated_figures) == len(dataset.figures) else dataset.figures,
         events=tuple(translated_events),
     )
@@ -332,5 +293,5 @@ def _figure(figure: Figure, words: Mapping[str, Any], path: str, errors: ErrorCo
 def _event(event: Event, words: Any) -> Event:
     if not isinstance(words, dict):
         return event
-    changes: dict[str, Any] = {key: str(words[key]) for key in EVENT_FIELDS if key in words and hasattr(event, key)}
+    changes: dict[str, Any] = {key: str(words[key]) for key in _EVENT.names() if key in words and hasattr(event, key)}
     return dataclasses.replace(event, **changes)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
-from .errors import ErrorCollector, ReportgenError
+from .errors import ReportgenError
 from .resources import MAX_TEXT_BYTES, read_file
 
 
@@ -230,18 +229,6 @@ def decode_text(data: bytes, shown: str) -> str:
     if "\x00" in text:
         raise ReportgenError("binary file, expected text", shown)
     return text.replace("\r\n", "\n")
-
-
-def check_keys(
-    mapping: LineDict, allowed: set[str], path: str, errors: ErrorCollector, what: str
-) -> None:
-    """Report every key of *mapping* not in *allowed*, with a did-you-mean."""
-    for key in mapping:
-        if key in allowed:
-            continue
-        close = difflib.get_close_matches(key, sorted(allowed), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(sorted(allowed))})"
-        errors.add(f"unknown key '{key}' in {what}{hint}", path, mapping.line_of(key))
 
 
 def expect_mapping(value: Any, path: str, what: str, line: int | None = None) -> LineDict:

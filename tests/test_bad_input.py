@@ -77,6 +77,16 @@ CASES = [
          "content/audiences/board.yaml:8: error: unknown key 'them' in an audience file; did you mean 'theme'?"),
     Case("unknown-chart-option", [replace(S2, "type: column", "tipe: column")],
          "content/sections/02-sales.md:12: error: unknown option 'tipe' in a chart; did you mean 'type'?"),
+    # An audience file's errors name its line, as every other file's do (issue 16)
+    Case("unknown-key-figure-in-audience", [replace(BOARD, "variables:", "key_figures: [sales.q9]\nvariables:")],
+         "content/audiences/board.yaml:10: error: unknown figure 'q9' in dataset 'sales' (known: q1, q2, q3, q4, growth)"),
+    Case("unknown-depth-in-audience", [replace(BOARD, "{tag: numbers, depth: key_points}", "{tag: numbers, depth: keypoints}")],
+         "content/audiences/board.yaml:5: error: unknown depth 'keypoints' (known: summary, key_points, full)"),
+    Case("unknown-key-in-audience-deck", [replace(BOARD, "max_slides: 6", "max_slide: 6")],
+         "content/audiences/board.yaml:7: error: unknown key 'max_slide' in 'deck'; did you mean 'max_slides'?"),
+    Case("derived-cycle-named", [replace(CSV, "q1,Q1,2025,120,USD thousand,ledger,,,", "q1,Q1,2025,,USD thousand,ledger,,growth + 1,"),
+                                 replace(CSV, "round((q4 / q3 - 1) * 100)", "q1 * 2")],
+         "content/data/sales.csv:2: error: derived figures refer to each other in a cycle: q1 → growth → q1"),
     # Unknown audience, section and dataset names, listing the known ones
     Case("unknown-audience-in-config", [replace(CONFIG, "audiences: [board, team]", "audiences: [board, teem]")],
          "content/report.yaml:9: error: unknown audience 'teem' (known: board, team)"),

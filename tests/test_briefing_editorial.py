@@ -347,7 +347,7 @@ def test_side_notes_stand_whole_on_one_page(pdfs, project, audience):
     callouts = [block for section in edition.sections if section.depth == "full" for block in section.blocks if block.kind == "callout"]
     assert callouts
     for block in callouts:
-        words = read(block.options["text"]).split()  # the call-out's text (its citations are notes)
+        words = read(block.text).split()  # the call-out's text (its citations are notes)
         first, last = " ".join(words[:3]), " ".join(words[-3:])
         on = [i for i, page in enumerate(pages) if first in page]
-        assert on and last in pages[on[0]], f"{audience}: the call-out {block.options.get('title')!r} is split over two pages"
+        assert on and last in pages[on[0]], f"{audience}: the call-out {block.options.title!r} is split over two pages"

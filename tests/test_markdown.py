@@ -6,6 +6,7 @@ import pytest
 
 from reportgen.errors import ReportgenError
 from reportgen.markdown import audience_matches, drop_other_audiences, parse_body
+from reportgen.model import ExtraSlide
 
 BODY = """\
 Opening paragraph.[^n]
@@ -50,7 +51,7 @@ def test_business_sees_both_and_the_chart_keeps_its_file_line():
     assert "For business" in html and "Not for government" in html
     chart = next(block for block in blocks if block.kind == "chart")
     assert chart.line == 5 + 10
-    assert chart.options["data"] == "trade"
+    assert chart.options.data == "trade" and chart.options.type == "column"
 
 
 def test_footnotes_are_inlined_for_page_bottom_placement():
@@ -78,4 +79,4 @@ def test_other_audiences_are_blanked_before_templating_keeping_lines():
 def test_slides_block_becomes_extra_slides_only_in_the_deck():
     blocks = parse_body("::: slides\n## Next steps\n- one\n- two\n:::\n", "s.md", 1, "b")
     assert blocks[0].only == "slides"
-    assert blocks[0].options["slides"] == [{"title": "Next steps", "bullets": ["one", "two"]}]
+    assert blocks[0].slides == (ExtraSlide("Next steps", ("one", "two")),)

@@ -60,7 +60,7 @@ def edition():
 
 @pytest.fixture(scope="module")
 def specs(edition):
-    return {block.options["spec"].title: block.options["spec"]
+    return {block.spec.title: block.spec
             for section in edition.sections for block in section.blocks if block.kind == "chart"}
 
 
@@ -180,7 +180,7 @@ def test_stacked_and_percent_charts_and_the_undated_event(edition, specs, deck):
     svg = ET.fromstring(chart_svg(specs["Trade flows, column percent"], Theme()))
     ticks = [e.text for e in svg.iter() if e.get("class") == "tick"]
     assert ticks[-1] == "100%"
-    events = next(b.options["events"] for s in edition.sections for b in s.blocks if b.kind == "timeline")
+    events = next(b.spec.events for s in edition.sections for b in s.blocks if b.kind == "timeline")
     assert [e.when for e in events] == ["1992–1997", "1998", "Date not given", "Oct 2021", "c. 2025", "Oct 2026"]
     timeline = next(s for s in deck.slides if s.shapes.title.text_frame.text == "Milestones, dated and not")
     texts = [shape.text_frame.text for shape in timeline.shapes if shape.has_text_frame]
