@@ -162,11 +162,11 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         if isinstance(options, (ChartOptions, TableOptions)) and isinstance(spec, (ChartSpec, TableSpec)):
             notes = chart_alt(spec) if isinstance(spec, ChartSpec) else _table_notes(spec)
             items.append({**base, "kind": block.kind, "title": spec.title, "source": spec.source,
-                          "notes": _notes(section.summary, notes), "figure_set": figure_set(options, edition)})
+                          "notes": _notes(section.summary, options.caption, notes), "figure_set": figure_set(options, edition)})
         elif isinstance(spec, TimelineSpec):
             events = spec.events
             items.append({**base, "kind": "timeline", "title": spec.title, "source": spec.source,
-                          "notes": "\n".join(f"{e.date}: {e.title}. {e.text}" for e in events),
+                          "notes": _notes(getattr(options, "caption", ""), "\n".join(f"{e.date}: {e.title}. {e.text}" for e in events)),
                           "figure_set": frozenset(f"{e.date} {e.title}" for e in events)})
         elif isinstance(options, KeyFiguresOptions):
             figures = block.figures

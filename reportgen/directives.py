@@ -44,7 +44,7 @@ class ChartOptions:
     stack: str = _text("`stacked`, or `percent` (100%), where the kind allows")
     lines: Names = _names("a combo chart's series drawn as lines; default: the last series")
     id: str = _text("lets prose refer to it: `{{ ref('id') }}`")
-    caption: str = _text("accepted for older projects; not shown (the title is the caption)")
+    caption: str = _text("a sentence under the figure, above its source line (the title heads it); in the deck, the slide's notes")
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class TableOptions:
     categories: Names = _names("a table dataset's rows; default: every row")
     title: str = _text("the table's title; default: the dataset's")
     id: str = _text("lets prose refer to it: `{{ ref('id') }}`")
-    caption: str = _text("accepted for older projects; not shown (the title is the caption)")
+    caption: str = _text("a sentence under the figure, above its source line (the title heads it); in the deck, the slide's notes")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class TimelineOptions:
     data: str = _text("an events dataset's name")
     title: str = _text("its title; default: the dataset's")
     id: str = _text("lets prose refer to it: `{{ ref('id') }}`")
-    caption: str = _text("accepted for older projects; not shown (the title is the caption)")
+    caption: str = _text("a sentence under the figure, above its source line (the title heads it); in the deck, the slide's notes")
 
 
 @dataclass(frozen=True)

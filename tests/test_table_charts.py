@@ -219,6 +219,22 @@ def test_chart_options_are_checked_against_the_registry(project_copy, cli, text,
     assert result.code == 1 and f"error: {message}" in result.err, result.err
 
 
+def test_a_charts_caption_is_printed_under_it_and_reaches_the_slides_notes(project_copy):
+    from reportgen.deck_items import collect
+    from reportgen.edition import make_edition
+    from reportgen.project import load_project
+    from reportgen.render.briefing import briefing_html
+
+    project = project_copy("minimal")
+    section = project / "content" / "sections" / "02-sales.md"
+    section.write_text(section.read_text().replace("type: column\n", "type: column\ncaption: Quarters end on the last Friday.\n", 1))
+    edition = make_edition(load_project(project), "team")
+    assert '<p class="table-note figure-caption">Quarters end on the last Friday.</p>' in briefing_html(edition)
+    sales = next(s for s in edition.sections if s.id == "sales")
+    chart = next(item for item in collect(edition, [sales], []).items["sales"] if item["kind"] == "chart")
+    assert "Quarters end on the last Friday." in chart["notes"]
+
+
 def test_doughnut_is_accepted_for_a_list_of_figures(project_copy, cli):
     project = project_copy("minimal")
     section = project / "content" / "sections" / "02-sales.md"
