@@ -319,12 +319,14 @@ def _english_digits() -> bool:
 def _label_as_text(series, data: Series, theme: Theme, position: XL_LABEL_POSITION | None, colour: str) -> None:
     """Label each point with the briefing's own text ('237,2'): a number format would print the
     viewer's separators (LibreOffice's '237.2'), not the edition's."""
-    for index, (value, text) in enumerate(zip(data.values, data.labels)):
+    derived = data.derived or (False,) * len(data.values)
+    for index, (value, text, estimate) in enumerate(zip(data.values, data.labels, derived)):
         if value is None or not text:
             continue
         label = series.points[index].data_label
         label.has_text_frame = True
-        label.text_frame.text = text
+        # The "*" the number format carries in English: a derived point keeps it in every language.
+        label.text_frame.text = text if not estimate or text.endswith("*") else text + "*"
         font = label.text_frame.paragraphs[0].runs[0].font
         font.size, font.bold = Pt(LABEL_PT), True
         font.color.rgb = rgb(colour or theme.text)
