@@ -18,6 +18,7 @@ from .citations import cited_in_html
 from .charts import chart_alt
 from .front import figure_set
 from .directives import CalloutOptions, ChartOptions, KeyFiguresOptions, QuoteOptions, TableOptions
+from .locales import without_full_stop
 from .model import Block, ChartSpec, Edition, Picture, Section, TableSpec, TimelineSpec
 from .slide_content import footnotes, pictures_and_tables
 
@@ -69,7 +70,7 @@ def _join(edition: Edition, ids: list[str], notes: list[str]) -> str:
     known = {_key(credit) for credit in credits}
     credits += [note for note in dict.fromkeys(notes) if _key(note) not in known]
     label = edition.labels.get("source", "Source")
-    return f"{label}: {'; '.join(c.rstrip('.') for c in credits)}" if credits else ""
+    return f"{label}: {'; '.join(map(without_full_stop, credits))}" if credits else ""
 
 
 def _key(text: str) -> str:

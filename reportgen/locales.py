@@ -141,6 +141,26 @@ class Locale:
         return f"{self.quotes[0]}{text}{self.quotes[1]}"
 
 
+def without_full_stop(text: str) -> str:
+    """Return *text* without a sentence's closing full stop; the period of an abbreviation that
+    ends the current locale's dates stays ('nCa, 20 сентября 2024 г.')."""
+    plain = text.rstrip()
+    if not plain.endswith(".") or plain.endswith(_abbreviations()):
+        return plain
+    return plain.rstrip(".").rstrip()
+
+
+def _abbreviations() -> tuple[str, ...]:
+    """Return the periods that end the current locale's dates: the quoted literals of its patterns."""
+    labels = current().labels
+    found = []
+    for key in ("date_day", "date_month", "date_month_short"):
+        for literal in re.findall(r"'([^']*)'", labels.get(key, "")):
+            if literal.strip().endswith("."):
+                found.append(literal.strip())
+    return tuple(found)
+
+
 def full_stop(text: object) -> str:
     """Return *text* ending in one full stop: '15 января 2026 г.' stays as it is, 'June 2024' gains one."""
     markup = hasattr(text, "__html__")
