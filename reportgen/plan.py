@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from . import deck_items, resolve
+from . import deck_final, deck_items, resolve
 from .charts import chart_alt
 from .citations import references, strip_citations
 from .directives import read_options
@@ -122,7 +122,10 @@ def _deck_plan(edition: Edition) -> DeckPlan:
     planned = deck_fill.compose(planned, master)
     limit = edition.audience.deck_max_slides
     kept, dropped = _trim(planned, limit)
-    omitted = [(_what(item.slide), f"trimmed for length (deck.max_slides {limit})") for item in dropped]
+    why = f"trimmed for length (deck.max_slides {limit})"
+    omitted = [(_what(item.slide), why) for item in dropped]
+    kept, unlisted = deck_final.settle(kept, main_sections, edition.labels.get("method_note", ""), why)
+    omitted += unlisted
     omitted += [(f"{o.what} ({o.origin})", o.why) for o in items.omitted]
     shown = {origin for item in kept for origin in item.origins}
     trimmed = {origin for item in dropped for origin in item.origins}
