@@ -490,6 +490,7 @@ class ChartSpec:
     category_title: str = ""  # the category column's heading; a scatter's x-axis title
     value_title: str = ""  # a scatter's y-axis title
     derived_key: str = "* Derived from reported figures"  # the key of the "*" on derived points (the `derived` label)
+    methods: tuple[str, ...] = ()  # how each derived point was worked out: "2018: <its figure's note>"
 
     @property
     def value_labels(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from . import citations
 from .bibliography import short_name
@@ -176,7 +176,14 @@ def chart_spec(options: ChartOptions, data: Mapping[str, Dataset], config: Confi
         reference_format=(pattern(reference.value, reference.unit, reference.format, reference.qualifier).excel()
                           if reference else ""),
         derived_key=derived_note(config),
+        methods=derived_methods(zip(categories, figures)),
     )
+
+
+def derived_methods(points: Iterable[tuple[str, Figure | None]]) -> tuple[str, ...]:
+    """Return how each derived point of a chart was worked out, 'name: note' (its figure's note), in order."""
+    return tuple(dict.fromkeys(f"{name}: {figure.note.strip()}" for name, figure in points
+                               if figure is not None and figure.is_derived and figure.note.strip()))
 
 
 def _check_whole(values: list[float], whole: Figure, kind: str, where: Where) -> None:
@@ -266,6 +273,8 @@ def _table_chart(options: ChartOptions, found: Dataset, data: Mapping[str, Datas
         reference_format=(pattern(reference.value, reference.unit, reference.format, reference.qualifier).excel()
                           if reference else ""),
         category_title=table.category,
+        methods=derived_methods((f"{column.label}, {categories[k]}" if count > 1 else categories[k], column.cells[i])
+                                for column in columns for k, i in enumerate(rows)),
     )
     only = series[0]
     if (len(series) == 1 and not stack and all(v is not None for v in only.values)

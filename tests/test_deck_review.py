@@ -3,6 +3,7 @@ agenda after trimming, the title slide's logo, and footers that keep an abbrevia
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
+from reportgen import deck_final
 from reportgen.edition import make_edition
 from reportgen.locales import using, without_full_stop
-from reportgen.model import ChartSpec, DeckPlan, Slide, Theme
+from reportgen.model import ChartSpec, DeckPlan, Planned, Section, Slide, Theme
 from reportgen.plan import deck_plan
 from reportgen.project import load_project
 from reportgen.render.deck import render_deck
@@ -71,3 +73,104 @@ def test_only_a_sentence_full_stop_is_stripped(project):
         assert without_full_stop("nCa, 20 сентября 2024 г.") == "nCa, 20 сентября 2024 г."
         assert without_full_stop("Цитируется по абзацам.") == "Цитируется по абзацам"
     assert without_full_stop("Cited by paragraph.") == "Cited by paragraph"
+
+
+def _edition(project, audience: str, language: str | None = None, max_slides: int | None = None):
+    edition = make_edition(project, audience, language) if language else make_edition(project, audience)
+    if max_slides is None:
+        return edition
+    return dataclasses.replace(edition, audience=dataclasses.replace(edition.audience, deck_max_slides=max_slides))
+
+
+def test_the_agenda_lists_only_the_sections_the_trimmed_deck_still_shows(project):
+    for limit in range(20, 8, -1):  # the longest deck that trims a section away but keeps its agenda
+        edition = _edition(project, "business", max_slides=limit)
+        plan = deck_plan(edition)
+        main = [s for s in edition.sections if s.depth != "summary"]
+        shown = {slide.origin.rpartition(":")[0] for slide in plan.slides if slide.origin}
+        gone = [s for s in main if s.path not in shown]
+        agenda = next((slide for slide in plan.slides if slide.role == "agenda"), None)
+        if gone and agenda is not None:
+            break
+    else:
+        raise AssertionError("no deck length trims a section and keeps the agenda")
+    assert list(agenda.bullets) == [s.title for s in main if s.path in shown]
+    trimmed = " ".join(what for what, why in plan.omitted if why.startswith("trimmed for length"))
+    for section in gone:  # `list` still says what went
+        assert section.path in trimmed
+
+
+def test_an_agenda_left_with_one_section_is_dropped_and_listed():
+    agenda = Planned(Slide("Agenda", title="Agenda", bullets=("Trade", "Transport", "Energy"), role="agenda"), 3)
+    trade = Planned(Slide("Bullets", title="Trade grew", origin="s/trade.md:3"), 1, ("s/trade.md:3",))
+    sections = [_section("Trade", "s/trade.md"), _section("Transport", "s/transport.md"),
+                _section("Energy", "s/energy.md")]
+    kept, omitted = deck_final.settle([agenda, trade], sections, "", "trimmed")
+    assert [item.slide.title for item in kept] == ["Trade grew"]
+    assert omitted == [("slide 'Agenda'", "trimmed")]
+
+
+def _section(title: str, path: str) -> Section:
+    return Section(id=Path(path).stem, title=title, order=1, path=path)
+
+
+def test_the_closing_slide_states_the_method_when_a_derived_figure_is_shown(project):
+    edition = _edition(project, "government")
+    note = edition.labels["method_note"]
+    plan = deck_plan(edition)
+    assert any(deck_final.shows_derived(slide) for slide in plan.slides)
+    closing = plan.slides[-1]
+    assert closing.role == "closing" and closing.bullets[-1] == note
+    texts = [shape.text_frame.text for shape in _deck(plan).slides[-1].shapes if shape.has_text_frame]
+    assert any(note in text for text in texts)
+
+
+def test_no_method_note_on_a_deck_without_derived_figures():
+    closing = Planned(Slide("Closing", title="Sources", bullets=("nCa.",), role="closing"), 0)
+    plain = Planned(Slide("Bullets", title="Trade reached $563 million", bullets=("28% growth",)), 1)
+    kept, _ = deck_final.settle([plain, closing], [], "Method: …", "trimmed")
+    assert kept[-1].slide.bullets == ("nCa.",)
+    chart = Slide("Chart", title="Trade", chart=ChartSpec("column", "Trade", ("2018", "2023"), (141, 563),
+                                                             "USD million", "Trade", derived=(True, False)))
+    kept, _ = deck_final.settle([plain, Planned(chart, 1), closing], [], "Method: …", "trimmed")
+    assert kept[-1].slide.bullets == ("nCa.", "Method: …")
+
+
+_TRADE = ChartSpec("column", "Bilateral trade", ("2018", "2022", "2023"), (141.0, 440.0, 563.0), "USD million",
+                   "Trade", derived=(True, True, False), source=SOURCE,
+                   methods=("2018: the 2023 value divided by four, taking 2018 as the base of 'quadrupled in five years'",
+                            "2022: the 2023 value divided by 1.28"))
+
+
+def _texts(slide, name: str) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.name == name)
+
+
+def test_each_derived_point_s_method_is_printed_under_its_chart():
+    slide = _deck(_plan(Slide("Chart", title="Trade quadrupled", chart=_TRADE, notes="Trade."))).slides[0]
+    below = _texts(slide, "Chart notes").split("\n")
+    assert below == ["* Derived from reported figures:", *_TRADE.methods, SOURCE]
+    assert slide.notes_slide.notes_text_frame.text == "Trade."
+
+
+def test_methods_too_long_for_the_slide_go_to_the_notes_with_a_short_key():
+    long = tuple(f"{year}: " + "the value of the following year divided by its reported growth rate, " * 3
+                 for year in ("2016", "2017", "2018", "2019", "2020", "2021"))
+    chart = dataclasses.replace(_TRADE, methods=long)
+    slide = _deck(_plan(Slide("Chart", title="Trade quadrupled", chart=chart, notes="Trade."))).slides[0]
+    below = _texts(slide, "Chart notes")
+    assert below.split("\n") == ["* Derived from reported figures; method in the notes", SOURCE]
+    notes = slide.notes_slide.notes_text_frame.text
+    assert notes.startswith("Trade.\n")
+    assert all(" ".join(method.split()) in " ".join(notes.split()) for method in long)
+
+
+def test_a_chart_of_the_repository_carries_its_figures_notes_as_methods(project):
+    edition = _edition(project, "government")
+    trade = edition.data["trade"]
+    notes = {f.label: f.note for f in trade.figures if f.is_derived}
+    chart = next(slide.chart for slide in deck_plan(edition).slides
+                 if slide.chart is not None and any(slide.chart.derived))
+    for category, derived in zip(chart.categories, chart.derived):
+        if derived:
+            assert f"{category}: {notes[category]}" in chart.methods

@@ -151,7 +151,7 @@ def _build_slide(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, nu
     beside = deck_pages.beside_region(rules, slide)
     if beside is not None:  # Two content: the text on the left, what it pairs with on the right
         region = beside
-    shown_source = ""
+    shown_source, chart_notes = "", ""
     if slide.callout and (beside is None or not slide.bullets):
         box = box_of(rules.placeholder("bullets")) if beside is not None else region
         largest = 22 if beside is not None else 28  # a callout on its own is set large
@@ -159,7 +159,7 @@ def _build_slide(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, nu
     elif slide.callout:
         deck_panels.draw_callout(added.shapes, region, slide.callout_title, slide.callout, plan.theme, 18)
     if slide.chart is not None:
-        shown_source = _build_chart(added, rules, slide, prs, plan, beside)
+        shown_source, chart_notes = _build_chart(added, rules, slide, prs, plan, beside)
     elif slide.table is not None:
         shown_source = _build_table(added, rules, page, prs, plan)
     elif slide.figures:
@@ -175,8 +175,9 @@ def _build_slide(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, nu
     if slide.layout != "Title":
         source = "" if _said(slide.source, shown_source) else slide.source
         _add_footer(added, rules.layout, " ".join(source.split()), number)
-    if slide.notes.strip():
-        added.notes_slide.notes_text_frame.text = slide.notes.strip()
+    notes = "\n\n".join(part for part in (slide.notes.strip(), chart_notes) if part)
+    if notes:
+        added.notes_slide.notes_text_frame.text = notes
         _remove_empty_placeholders(added.notes_slide)
     _remove_empty_placeholders(added)
 
@@ -323,11 +324,12 @@ def _remove_empty_placeholders(slide) -> None:
 
 
 def _build_chart(added: PptxSlide, rules: LayoutRules, slide: Slide, prs: Presentation,
-                 plan: DeckPlan, beside: Region | None = None) -> str:
+                 plan: DeckPlan, beside: Region | None = None) -> tuple[str, str]:
+    """Draw the slide's chart; return its source line and what its speaker notes must add."""
     spec = slide.chart
     assert spec is not None
     region = beside or deck_pages.content_region(rules, prs)
-    caption, below = deck_pages.chart_texts(slide, plan)
+    caption, below, notes = deck_pages.chart_texts(slide, plan, region)
     top = _draw_caption(added, region, caption)
     below_h = stack_height(below, region.w)
     frame = Region(region.x, top, region.w, region.bottom - top - below_h - deck_pages.gap(below))
@@ -338,7 +340,7 @@ def _build_chart(added: PptxSlide, rules: LayoutRules, slide: Slide, prs: Presen
     if below:
         deck_drawings.add_text(added.shapes, Region(region.x, region.bottom - below_h, region.w,
                                                     below_h), below, name="Chart notes")
-    return spec.source
+    return spec.source, notes
 
 
 def _draw_caption(added: PptxSlide, region: Region, caption: list[Para]) -> int:

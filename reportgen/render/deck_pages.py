@@ -28,6 +28,7 @@ TABLE_SIZES = (18.0, 16.0, 14.0, 12.0)  # the largest at which the table fits on
 THIN = 0.5  # share of its box below which a list of bullets looks thin
 SHORT_LIST_SIZES = (28, 26, 24, 22)  # a thin list on its own is set larger, the largest that fits
 SMALL = TextStyle(11)
+METHODS_SHARE = 0.3  # the most of a chart's box its caption, derived points' methods and source may take
 CAPTION = TextStyle(16, bold=True)
 
 
@@ -234,15 +235,23 @@ def _small_lines(lines: Sequence[str], colour: str) -> list[Para]:
     return [Para(" ".join(line.split()), SMALL, colour) for line in lines if line.strip()]
 
 
-def chart_texts(slide: Slide, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
-    """Return the caption above a chart and the notes and source line below it."""
+def chart_texts(slide: Slide, plan: DeckPlan, region: Region) -> tuple[list[Para], list[Para], str]:
+    """Return the caption above a chart in *region*, the lines below it (the key of its "*", the
+    method of each derived point, the source line) and what its speaker notes must add: the
+    methods, when they would take more than METHODS_SHARE of the region (then a short key says so)."""
     spec = slide.chart
     assert spec is not None
-    lines = []
-    if any(spec.derived) and "*" not in spec.source:  # the source line may explain it already
-        lines.append(spec.derived_key)
-    lines.append(spec.source)
-    return _caption(spec.title, slide, plan.theme.text), _small_lines(lines, plan.theme.muted)
+    caption = _caption(spec.title, slide, plan.theme.text)
+    derived = any(any(series.derived) for series in spec.all_series())
+    keyed = derived and "*" not in spec.source  # the source line may key it already
+    key = [spec.derived_key + (":" if spec.methods else "")] if keyed else []
+    below = _small_lines([*key, *spec.methods, spec.source] if derived else [spec.source], plan.theme.muted)
+    used = stack_height([*caption, *below], region.w) + gap(caption) + gap(below)
+    if not derived or not spec.methods or used <= region.h * METHODS_SHARE:
+        return caption, below, ""
+    short = ["* " + current().label("derived_in_notes")] if keyed else []
+    notes = "\n".join([spec.derived_key + ":", *spec.methods])
+    return caption, _small_lines([*short, spec.source], plan.theme.muted), notes
 
 
 def table_texts(slide: Slide, table: TableSpec, plan: DeckPlan) -> tuple[list[Para], list[Para]]:
