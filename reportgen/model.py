@@ -579,6 +579,8 @@ class DeckPlan:
     root: Path = Path(".")  # the project folder: pictures are read from it
     omitted: tuple[tuple[str, str], ...] = ()  # what the plan left out (with its "path:line") and why
     labels: Mapping[str, str] = field(default_factory=dict)  # the edition's words, for what the renderer adds
+    logo: str = ""  # the title slide's logo picture, relative to *root* ("" for none)
+    logo_alt: str = ""  # its alt text: the organisation's name
 
     @property
     def locale(self) -> Locale:

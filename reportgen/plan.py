@@ -10,6 +10,7 @@ from typing import Any, Iterator, Mapping
 from . import deck_final, deck_items, resolve
 from .charts import chart_alt
 from .citations import references, strip_citations
+from .deck_logo import deck_logo
 from .directives import read_options
 from .errors import ReportgenError
 from .markdown import plain_text
@@ -136,6 +137,8 @@ def _deck_plan(edition: Edition) -> DeckPlan:
                 omitted.append((f"{what} ({item['origin']})", "not in the deck plan"))
                 shown.add(item["origin"])
     _check_layouts(master, master_data, master_name, edition.audience.path, [item.slide for item in kept])
+    logo, unshown = deck_logo(edition)
+    omitted += unshown
     config = edition.config
     return DeckPlan(
         slides=tuple(item.slide for item in kept),
@@ -150,6 +153,8 @@ def _deck_plan(edition: Edition) -> DeckPlan:
         root=edition.root,
         omitted=tuple(dict.fromkeys(omitted)),
         labels=edition.labels,
+        logo=logo,
+        logo_alt=config.organisation or config.title,
     )
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
+from PIL import Image
+from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from reportgen import deck_final
 from reportgen.edition import make_edition
@@ -174,3 +175,53 @@ def test_a_chart_of_the_repository_carries_its_figures_notes_as_methods(project)
     for category, derived in zip(chart.categories, chart.derived):
         if derived:
             assert f"{category}: {notes[category]}" in chart.methods
+
+
+def _logo_project(project_copy, logo: str, png_beside: bool) -> Path:
+    root = project_copy("minimal")
+    images = root / "content" / "images"
+    images.mkdir()
+    (images / "mark.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"><rect width="4" height="2"/></svg>')
+    if png_beside:
+        Image.new("RGBA", (80, 40), (255, 255, 255, 255)).save(images / "mark.png")
+    config = root / "content" / "report.yaml"
+    config.write_text(config.read_text() + f"logo: {logo}\n")
+    return root
+
+
+def _pictures(slide) -> list:
+    return [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_the_title_slide_shows_the_logo_with_the_organisation_as_alt_text(project_copy):
+    root = _logo_project(project_copy, "content/images/mark.svg", png_beside=True)
+    plan = deck_plan(make_edition(load_project(root), "board"))
+    assert plan.logo == "content/images/mark.png" and not [o for o in plan.omitted if "logo" in o[0]]
+    prs = _deck(plan)
+    [logo] = _pictures(prs.slides[0])
+    assert logo._element.nvPicPr.cNvPr.get("descr") == "Example Ltd"
+    assert logo.width == 2 * logo.height  # the PNG's 80 x 40, aspect kept
+    title = next(shape for shape in prs.slides[0].placeholders if shape.placeholder_format.idx == 0)
+    assert logo.left == title.left and 0 < logo.top and logo.top + logo.height < title.top
+    assert all(not _pictures(slide) for slide in list(prs.slides)[1:])
+
+
+def test_an_svg_logo_without_a_png_beside_it_is_a_notice_not_a_loss(project_copy, cli):
+    root = _logo_project(project_copy, "content/images/mark.svg", png_beside=False)
+    plan = deck_plan(make_edition(load_project(root), "board"))
+    assert plan.logo == ""
+    assert ("logo 'content/images/mark.svg'",
+            "a deck cannot show .svg pictures; put a PNG of the same name beside it (mark.png)") in plan.omitted
+    assert not _pictures(_deck(plan).slides[0])
+    result = cli("list", str(root))
+    assert result.code == 0
+    assert ("    logo 'content/images/mark.svg': a deck cannot show .svg pictures; put a PNG of the same name "
+            "beside it (mark.png)\n") in result.out
+
+
+def test_the_repository_decks_show_their_logo(project):
+    for audience in ("government", "business", "academic", "executive"):
+        plan = deck_plan(_edition(project, audience))
+        assert plan.logo.endswith(".png"), audience
+        [logo] = _pictures(_deck(plan).slides[0])
+        assert logo._element.nvPicPr.cNvPr.get("descr") == project.config.organisation

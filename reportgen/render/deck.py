@@ -172,6 +172,10 @@ def _build_slide(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, nu
     elif slide.quote and beside is not None:
         deck_panels.draw_quote(added.shapes, region, slide.quote, slide.attribution, plan.theme)
     _fill_texts(added, rules, page, number)
+    if plan.logo and number == 1 and slide.layout == "Title":
+        title = rules.placeholder("title")
+        deck_panels.draw_picture(added.shapes, deck_panels.logo_region(box_of(title) if title is not None else None),
+                                 plan.root, plan.root / plan.logo, plan.logo_alt, "", plan.theme, name="Logo", corner=True)
     if slide.layout != "Title":
         source = "" if _said(slide.source, shown_source) else slide.source
         _add_footer(added, rules.layout, " ".join(source.split()), number)

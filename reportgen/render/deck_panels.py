@@ -23,9 +23,9 @@ _NATIVE = {"PNG", "JPEG", "GIF", "BMP", "TIFF"}  # what PowerPoint shows as it i
 
 
 def draw_picture(shapes: SlideShapes, region: Region, root: Path, path: Path, alt: str, caption: str,
-                 theme: Theme) -> None:
-    """Place the picture at *path* (inside the project *root*) as large as *region* allows,
-    its caption below, its alt text set."""
+                 theme: Theme, name: str = "Picture", corner: bool = False) -> None:
+    """Place the picture at *path* (inside the project *root*) as large as *region* allows, its
+    aspect kept, centred (in its top-left *corner*, for a logo), its caption below, its alt text set."""
     raw = read_file(path, [root], str(path.relative_to(root)), MAX_IMAGE_BYTES)
     try:
         with Image.open(io.BytesIO(raw)) as image:
@@ -38,9 +38,9 @@ def draw_picture(shapes: SlideShapes, region: Region, root: Path, path: Path, al
     room = Region(region.x, region.y, region.w, region.h - below_h)
     scale = min(room.w / width, room.h / height)
     w, h = int(width * scale), int(height * scale)
-    x, y = room.x + (room.w - w) // 2, room.y + (room.h - h) // 2
+    x, y = (room.x, room.y) if corner else (room.x + (room.w - w) // 2, room.y + (room.h - h) // 2)
     picture = shapes.add_picture(io.BytesIO(data), Emu(x), Emu(y), Emu(w), Emu(h))
-    picture.name = "Picture"
+    picture.name = name
     picture._element.nvPicPr.cNvPr.set("descr", " ".join(alt.split()))  # type: ignore[union-attr]
     if below:
         add_text(shapes, Region(region.x, y + h + EMU_PER_INCH // 10, region.w, below_h), below,
@@ -81,3 +81,12 @@ def draw_quote(shapes: SlideShapes, region: Region, quote: str, attribution: str
     if len(texts) > 1:
         paras.append(Para(texts[1], TextStyle(size * 0.7, space_before=12), theme.muted))
     add_text(shapes, region, paras, name="Quote")
+
+
+def logo_region(title: Region | None) -> Region:
+    """Return where a title slide's logo goes: above the title's box, at its left edge, half as tall
+    as the space above it and at most a third of its width (a slide's top-left corner without one)."""
+    if title is None or title.y < EMU_PER_INCH // 2:
+        return Region(EMU_PER_INCH // 2, EMU_PER_INCH * 3 // 10, EMU_PER_INCH * 2, EMU_PER_INCH * 6 // 10)
+    height = title.y // 2
+    return Region(title.x, (title.y - height) // 2, title.w // 3, height)
