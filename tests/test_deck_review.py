@@ -225,3 +225,17 @@ def test_the_repository_decks_show_their_logo(project):
         assert plan.logo.endswith(".png"), audience
         [logo] = _pictures(_deck(plan).slides[0])
         assert logo._element.nvPicPr.cNvPr.get("descr") == project.config.organisation
+
+
+def test_every_derived_point_of_the_russian_edition_keeps_its_star(project):
+    plan = deck_plan(_edition(project, "government", "ru"))
+    charts = [shape.chart for slide in _deck(plan).slides for shape in slide.shapes
+              if getattr(shape, "has_chart", False) and shape.has_chart]
+    specs = [slide.chart for slide in plan.slides if slide.chart is not None]
+    assert any(any(spec.derived) for spec in specs)
+    for chart, spec in zip(charts, specs):
+        series = chart.plots[0].series[0]
+        for index, derived in enumerate(spec.all_series()[0].derived):
+            label = series.points[index].data_label
+            if label.has_text_frame:  # a text label, as Russian digits need ('около 141*')
+                assert label.text_frame.text.endswith("*") == derived, label.text_frame.text
