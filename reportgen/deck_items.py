@@ -18,8 +18,9 @@ from .citations import cited_in_html
 from .charts import chart_alt
 from .front import figure_set
 from .directives import CalloutOptions, ChartOptions, KeyFiguresOptions, QuoteOptions, TableOptions
-from .locales import without_full_stop
-from .model import Block, ChartSpec, Edition, Picture, Section, TableSpec, TimelineSpec
+from .locales import full_stop, without_full_stop
+from .model import Block, ChartSpec, Edition, Event, Picture, Section, TableSpec, TimelineSpec
+from .numbers import event_date
 from .slide_content import footnotes, pictures_and_tables
 
 PICTURE_TYPES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
@@ -167,7 +168,7 @@ def _candidates(edition: Edition, section: Section) -> list[dict[str, Any]]:
         elif isinstance(spec, TimelineSpec):
             events = spec.events
             items.append({**base, "kind": "timeline", "title": spec.title, "source": spec.source,
-                          "notes": _notes(getattr(options, "caption", ""), "\n".join(f"{e.date}: {e.title}. {e.text}" for e in events)),
+                          "notes": _notes(getattr(options, "caption", ""), "\n".join(_event_note(e) for e in events)),
                           "figure_set": frozenset(f"{e.date} {e.title}" for e in events)})
         elif isinstance(options, KeyFiguresOptions):
             figures = block.figures
@@ -225,6 +226,12 @@ def markdown_table(section: Section, reference: str) -> TableSpec | None:
     found = pictures_and_tables(section.blocks[int(index)].html)
     item = found[int(number)] if int(number) < len(found) else None
     return item if isinstance(item, TableSpec) else None
+
+
+def _event_note(event: Event) -> str:
+    """Return one event as the speaker reads it: its date as the slide prints it, title, text."""
+    text = full_stop(event.text) if event.text else ""
+    return f"{event_date(event, short=False)}: {full_stop(event.title)}" + (f" {text}" if text else "")
 
 
 def _table_notes(table: TableSpec) -> str:

@@ -239,3 +239,10 @@ def test_every_derived_point_of_the_russian_edition_keeps_its_star(project):
             label = series.points[index].data_label
             if label.has_text_frame:  # a text label, as Russian digits need ('около 141*')
                 assert label.text_frame.text.endswith("*") == derived, label.text_frame.text
+
+
+def test_timeline_notes_give_dates_as_the_slide_prints_them(project):
+    edition = make_edition(project, "government")
+    timeline = next(slide for slide in deck_plan(edition).slides if slide.events)
+    assert "October 2021: Agreement on the Regime of the Kazakh-Turkmen State Border." in timeline.notes
+    assert "2021-10" not in timeline.notes and "October 2024: Reciprocal cultural exchange in Ashgabat (planned)." in timeline.notes
