@@ -23,7 +23,7 @@ from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
-from .pagination import arranged, block_key, holes, page_fill, pushed_figures, split_figures
+from .pagination import arranged, block_key, laid_out
 
 # CSS page size and the page's height (the cover fills exactly one page).
 PAGE_SIZES = {"A4": ("A4", "297mm"), "Letter": ("letter", "279.4mm")}
@@ -275,7 +275,8 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
         return document.render(font_config=fonts, **options)
 
     with _weasyprint_messages() as messages:
-        rendered = _without_holes(layout(html), layout, edition, html)
+        rendered = laid_out(html, lambda arrangement: briefing_html(edition, arrangement.deferred, arrangement.tight,
+                                                                    arrangement.sources_beside), layout)
         # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
         linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
         if linked or rendered.metadata.attachments:
@@ -313,49 +314,6 @@ def _text_off_page(rendered: Any) -> tuple[int, str] | None:
             ):
                 return number, box.text.strip()
     return None
-
-
-_MAX_DEFERRALS = 6
-_MAX_MOVES = 2  # paragraphs a split figure may be moved past
-_SHORT_LAST_PAGE = 1 / 3  # a last page filled less than this is worth taking back
-
-
-def _without_holes(rendered: Any, layout: Any, edition: Edition, html: str) -> Any:
-    """Return the layout with the fewest holes: each figure pushed to the next page, leaving
-    a page more than a third empty, or split over two, is placed after the paragraph that
-    follows it instead; a few lines alone on the last page are taken back by setting the text
-    a little tighter."""
-    breaks = (0,) if re.search(r'<body class="[^"]*\bwith-contents\b', html) else ()
-
-    def fixed(rendered: Any, tight: bool) -> Any:
-        kept: list[str] = []  # the moves of *rendered*; a name twice: moved past two paragraphs
-        tried: list[str] = []
-        for _ in range(_MAX_DEFERRALS):
-            split = [name for name in split_figures(rendered.pages) if tried.count(name) < _MAX_MOVES]
-            pushed = [name for name in pushed_figures(rendered.pages, breaks) if name not in tried]
-            if not split and not pushed:
-                break
-            move = (split or pushed)[0]
-            tried.append(move)
-            trial = [*kept, move]
-            # Sources split beside the digest go after it.
-            candidate = layout(briefing_html(edition, tuple(trial), tight, beside="sources" not in trial))
-            # Kept when no worse: a figure moved on may split another, which the next round moves.
-            if _faults(candidate.pages, breaks) <= _faults(rendered.pages, breaks):
-                rendered, kept = candidate, trial
-        return rendered
-
-    rendered = fixed(rendered, False)
-    if len(rendered.pages) > 1 and page_fill(rendered.pages[-1]) < _SHORT_LAST_PAGE:
-        candidate = fixed(layout(briefing_html(edition, tight=True)), True)
-        if len(candidate.pages) < len(rendered.pages) and _faults(candidate.pages, breaks) <= _faults(rendered.pages, breaks):
-            rendered = candidate
-    return rendered
-
-
-def _faults(pages: Any, breaks: tuple[int, ...]) -> tuple[int, int]:
-    """Return a layout's faults, worst first: figures split over two pages, then holes."""
-    return len(split_figures(pages)), holes(pages, breaks)
 
 
 def _referrer(edition: Edition, url: str) -> tuple[str, int | None]:

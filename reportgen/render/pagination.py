@@ -3,14 +3,22 @@ page, and let the prose that follows it fill them instead.
 
 A figure (chart, table, key figures, timeline, call-out, quote) never splits, so one that
 does not fit at the foot of a page moves whole to the next and leaves the rest of the page
-blank. After layout, each such figure is *deferred*: the briefing is rendered again with the
-figure placed after the paragraph that follows it, as a typesetter floats a figure.
+blank. Each such figure is *deferred*: the briefing is rendered with the figure placed after
+the paragraph that follows it, as a typesetter floats a figure.
+
+WeasyPrint lays a document out in passes: the first places every line and page break, the
+following ones only fill in page numbers (the contents, "see page 9", "Page 3 of 10"). The
+first pass is where holes are seen, so :func:`laid_out` looks at it and, when it shows
+holes, stops WeasyPrint there and starts the rearranged briefing instead: a briefing without
+holes is laid out once, one with holes costs a first pass more, not a whole layout per move.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable, Sequence
 
 from ..model import Block, Section
 
@@ -111,3 +119,151 @@ def _figure_at_top(page: Any) -> str:
             if element is not None and element.get("data-block"):
                 return element.get("data-block") if descendant.position_y <= top + _AT_TOP_PT else ""
     return ""
+
+
+# --- choosing the arrangement ---------------------------------------------------------------
+
+_MAX_PASSES = 4  # first passes looked at per briefing; past that the best arrangement seen is kept
+_MAX_MOVES = 2  # paragraphs a split figure may be moved past
+_SHORT_LAST_PAGE = 1 / 3  # a last page filled less than this is worth taking back
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """How a briefing is printed: the figures deferred (a name twice: past two paragraphs),
+    and whether its text is set a little tighter."""
+
+    deferred: tuple[str, ...] = ()
+    tight: bool = False
+
+    @property
+    def sources_beside(self) -> bool:
+        """Whether the sources stand beside the digest (moved after it when they split there)."""
+        return "sources" not in self.deferred
+
+
+@dataclass(frozen=True)
+class _Seen:
+    arrangement: Arrangement
+    faults: tuple[int, int]  # figures split over two pages, then holes
+    pages: int
+
+
+class _Rearrange(Exception):
+    """Raised from WeasyPrint's first pass: lay out *arrangement* instead."""
+
+    def __init__(self, arrangement: Arrangement, final: bool) -> None:
+        super().__init__(arrangement)
+        self.arrangement = arrangement
+        self.final = final
+
+
+def laid_out(html: str, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any]) -> Any:
+    """Return the laid-out briefing (a WeasyPrint document) with the fewest holes.
+
+    *html* is the briefing as written; *html_for* renders it in another arrangement and
+    *layout* lays HTML out. Every figure the first pass shows pushed to the next page after a
+    page more than a third empty, or split over two, is deferred at once; a few lines alone on
+    the last page are taken back by setting the text a little tighter, kept when that saves the
+    page without more faults. An arrangement worse than one seen before is dropped for it.
+    """
+    breaks = (0,) if _with_contents(html) else ()  # the front page ends with a forced break
+    seen: list[_Seen] = []
+    arrangement, final = Arrangement(), False
+    while True:
+        judge = None if final else (lambda pages: _judge(pages, arrangement, seen, breaks))
+        try:
+            with _first_pass(judge):
+                rendered = layout(html)
+            if judge is not None and not _HOOKED:  # no first-pass hook: judge the finished layout
+                judge([page._page_box for page in rendered.pages])
+            return rendered
+        except _Rearrange as change:
+            arrangement, final = change.arrangement, change.final
+            html = html_for(arrangement)
+
+
+def _with_contents(html: str) -> bool:
+    import re
+
+    return re.search(r'<body class="[^"]*\bwith-contents\b', html) is not None
+
+
+def _judge(page_boxes: Sequence[Any], arrangement: Arrangement, seen: list[_Seen], breaks: tuple[int, ...]) -> None:
+    """Accept the first pass of *arrangement* (return) or raise the arrangement to lay out instead."""
+    pages = [_Laid(box) for box in page_boxes]
+    current = _Seen(arrangement, faults(pages, breaks), len(pages))
+    plain = [item for item in seen if not item.arrangement.tight]
+    best = min(plain, key=lambda item: item.faults) if plain else None
+    seen.append(current)
+    if best is not None and not arrangement.tight and current.faults > best.faults:
+        raise _Rearrange(best.arrangement, final=True)  # a figure moved on made things worse
+    tried = list(arrangement.deferred)
+    moves = [name for name in split_figures(pages) if tried.count(name) < _MAX_MOVES]
+    moves += [name for name in pushed_figures(pages, breaks) if name not in tried and name not in moves]
+    if moves and len(seen) < _MAX_PASSES:
+        raise _Rearrange(replace(arrangement, deferred=(*arrangement.deferred, *moves)), final=False)
+    if arrangement.tight:  # kept only when it saves a page without more faults
+        if best is not None and not (current.pages < best.pages and current.faults <= best.faults):
+            raise _Rearrange(best.arrangement, final=True)
+    elif len(pages) > 1 and page_fill(pages[-1]) < _SHORT_LAST_PAGE and len(seen) < _MAX_PASSES:
+        raise _Rearrange(Arrangement(tight=True), final=False)
+
+
+def faults(pages: Sequence[Any], breaks: tuple[int, ...] = ()) -> tuple[int, int]:
+    """Return a layout's faults, worst first: figures split over two pages, then holes."""
+    return len(split_figures(pages)), holes(pages, breaks)
+
+
+@dataclass(frozen=True)
+class _Laid:
+    """A page box of WeasyPrint's first pass, read as the finished pages are (``page._page_box``)."""
+
+    _page_box: Any
+
+
+# --- the hook into WeasyPrint's first pass ---------------------------------------------------
+
+_judges = threading.local()
+_HOOKED = False
+
+
+class _first_pass:
+    """While active, hand the page boxes of WeasyPrint's first layout pass to *judge*
+    (which may raise to stop the layout there)."""
+
+    def __init__(self, judge: Callable[[Sequence[Any]], None] | None) -> None:
+        self.judge = judge
+
+    def __enter__(self) -> None:
+        _install()
+        self.previous = getattr(_judges, "judge", None)
+        _judges.judge = self.judge
+
+    def __exit__(self, *exc: object) -> None:
+        _judges.judge = self.previous
+
+
+def _install() -> None:
+    """Wrap ``weasyprint.layout.make_all_pages`` (called once per pass by ``layout_document``;
+    an empty *pages* marks the first pass) so that its first pass can be judged."""
+    global _HOOKED
+    if _HOOKED:
+        return
+    try:
+        from weasyprint import layout
+        original = layout.make_all_pages
+    except (ImportError, AttributeError):  # another WeasyPrint: laid_out judges finished layouts
+        return
+
+    def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Any:
+        judge = getattr(_judges, "judge", None)
+        if pages or judge is None:
+            yield from original(context, root_box, html, pages)
+            return
+        made = list(original(context, root_box, html, pages))
+        judge(made)
+        yield from made
+
+    layout.make_all_pages = make_all_pages
+    _HOOKED = True
