@@ -128,18 +128,19 @@ def make_project(source: Path, target: Path, copies: int) -> Path:
 
 
 def floor_spec(project: Path, html_out: Path, build_out: Path, spec_path: Path) -> Path:
-    """Write the floor's input list: each audience's HTML with its PDF options, and its deck."""
+    """Write the floor's input list: each edition's HTML (every audience, every language) with
+    its PDF options, and its deck."""
     sys.path.insert(0, str(REPO))
+    from reportgen.build import output_path
     from reportgen.project import load_project
 
     loaded = load_project(project)
     spec: dict[str, list] = {"pdf": [], "pptx": []}
-    for name in loaded.audience_names():
+    for name, language in loaded.editions():
         audience = loaded.audiences[name]
-        output_name = audience.output_name or loaded.config.output_name
-        spec["pdf"].append({"html": str(html_out / name / f"{output_name}.html"), "variant": audience.pdf_variant,
+        spec["pdf"].append({"html": str(html_out / output_path(loaded, name, language, "html")), "variant": audience.pdf_variant,
                             "identifier": f"reportgen-{name}"[:42]})
-        spec["pptx"].append(str(build_out / name / f"{output_name}.pptx"))
+        spec["pptx"].append(str(build_out / output_path(loaded, name, language, "pptx")))
     spec_path.write_text(json.dumps(spec, indent=1), encoding="utf-8")
     return spec_path
 
