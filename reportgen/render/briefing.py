@@ -274,32 +274,47 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
         document = weasyprint.HTML(string=source, base_url=edition.root.resolve().as_uri() + "/", url_fetcher=fetcher)
         return document.render(font_config=fonts, **options)
 
+    from weasyprint.urls import FatalURLFetchingError
+
     with _weasyprint_messages() as messages:
-        rendered = laid_out(html, lambda arrangement: briefing_html(edition, arrangement.deferred, arrangement.tight,
-                                                                    arrangement.sources_beside), layout)
-        # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
-        linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
-        if linked or rendered.metadata.attachments:
-            raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
-        off_page = _text_off_page(rendered)
-        if off_page:
-            number, text = off_page
-            raise ReportgenError(f"text runs off page {number} of the PDF: {clip(text, 60)!r} (break it up or shorten it)",
-                                 *_referrer(edition, text[:40]))
-        pdf = rendered.write_pdf(**options)
+        try:
+            rendered = laid_out(html, lambda arrangement: briefing_html(edition, arrangement.deferred, arrangement.tight,
+                                                                        arrangement.sources_beside), layout)
+            # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
+            linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
+            if linked or rendered.metadata.attachments:
+                raise ReportgenError('attachments are not allowed (rel="attachment")', *_referrer(edition, "attachment"))
+            off_page = _text_off_page(rendered)
+            if off_page:
+                number, text = off_page
+                raise ReportgenError(f"text runs off page {number} of the PDF: {clip(text, 60)!r} (break it up or shorten it)",
+                                     *_referrer(edition, text[:40]))
+            pdf = rendered.write_pdf(**options)
+        except FatalURLFetchingError as error:  # the fetcher failed (fail_on_errors): WeasyPrint stopped there
+            if not fetcher.refused:
+                raise ReportgenError(f"WeasyPrint: {clip(str(error.__cause__ or error), 200)}", *_referrer(edition, "")) from None
     if fetcher.refused:
         url, reason = fetcher.refused[0]
         raise ReportgenError(f"resource {clip(_shown_url(url, edition.root), 100)!r} refused: {reason}", *_referrer(edition, url))
-    for message in messages:
-        failed = re.match(r"Failed to load (\w+) at (?:'([^']*)'|(\S+?)) ?:(?:\s|$)\s*(.*)", message, re.S)
-        if failed:
-            kind, quoted, bare, reason = failed.groups()
-            url = quoted if quoted is not None else bare
-            reason = f": {clip(reason.strip(), 120)}" if reason.strip() else " (missing, corrupt or not an image)"
+    for record in messages:
+        # A file fetched but unusable (a corrupt image) is only logged by WeasyPrint, with its URL.
+        kind = _UNLOADABLE.get(str(record.msg))
+        if kind and record.args:
+            url, reason = str(record.args[0]), str(record.args[1]).strip() if len(record.args) > 1 else ""
+            reason = f": {clip(reason, 120)}" if reason else " (missing, corrupt or not an image)"
             raise ReportgenError(f"{kind} {clip(_shown_url(url, edition.root), 100)!r} cannot be loaded{reason}", *_referrer(edition, url))
+        message = record.getMessage()
         if "Failed to" in message or "Ignored" in message and "url" in message:
             raise ReportgenError(f"WeasyPrint: {clip(message, 200)}", *_referrer(edition, ""))
     return pdf, len(rendered.pages)
+
+
+# WeasyPrint's log messages for a resource it fetched but could not use: (url, exception) args.
+_UNLOADABLE = {
+    "Failed to load image at %r: %s": "image",
+    "Failed to load stylesheet at %s: %s": "stylesheet",
+    "Failed to load stylesheet at %s : %s": "stylesheet",
+}
 
 
 def _text_off_page(rendered: Any) -> tuple[int, str] | None:
@@ -369,16 +384,16 @@ def _shown_url(url: str, root: Path) -> str:
 class _Messages(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+        self.messages: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append(record)
 
 
 class _weasyprint_messages:
     """Collect WeasyPrint's warnings (it logs rather than raises) for the duration of a render."""
 
-    def __enter__(self) -> list[str]:
+    def __enter__(self) -> list[logging.LogRecord]:
         self.logger = logging.getLogger("weasyprint")
         self.handler = _Messages()
         self.logger.addHandler(self.handler)
@@ -400,7 +415,9 @@ def _confined_fetcher(roots: list[Path]) -> Any:
         """Serve only data: URLs and files inside *roots*; refuse everything else."""
 
         def __init__(self) -> None:
-            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+            # fail_on_errors: a resource that cannot be fetched stops the layout (FatalURLFetchingError)
+            # instead of being logged and left out; self.refused says which and why.
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
             self.refused: list[tuple[str, str]] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
