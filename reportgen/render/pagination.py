@@ -147,10 +147,11 @@ class _Seen:
     arrangement: Arrangement
     faults: tuple[int, int]  # figures split over two pages, then holes
     pages: int
+    last_fill: float
 
 
 class _Rearrange(Exception):
-    """Raised from WeasyPrint's first pass: lay out *arrangement* instead."""
+    """Raised from WeasyPrint's first pass: lay out *arrangement* instead (*final*: unjudged)."""
 
     def __init__(self, arrangement: Arrangement, final: bool) -> None:
         super().__init__(arrangement)
@@ -158,26 +159,44 @@ class _Rearrange(Exception):
         self.final = final
 
 
+class _NotBetter(Exception):
+    """Raised from the first pass of a tighter setting that saves no page: keep the looser one."""
+
+
 def laid_out(html: str, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any]) -> Any:
     """Return the laid-out briefing (a WeasyPrint document) with the fewest holes.
 
     *html* is the briefing as written; *html_for* renders it in another arrangement and
     *layout* lays HTML out. Every figure the first pass shows pushed to the next page after a
-    page more than a third empty, or split over two, is deferred at once; a few lines alone on
-    the last page are taken back by setting the text a little tighter, kept when that saves the
-    page without more faults. An arrangement worse than one seen before is dropped for it.
+    page more than a third empty, or split over two, is deferred at once, and an arrangement
+    worse than one seen before is dropped for it. When a few lines stand alone on the last page,
+    the text set a little tighter is tried, and kept when it saves that page without more faults.
     """
     breaks = (0,) if _with_contents(html) else ()  # the front page ends with a forced break
     seen: list[_Seen] = []
-    arrangement, final = Arrangement(), False
+    rendered, looser = _arranged_layout(html, Arrangement(), html_for, layout, seen, breaks)
+    if looser is None or looser.pages < 2 or looser.last_fill >= _SHORT_LAST_PAGE or len(seen) >= _MAX_PASSES:
+        return rendered
+    try:
+        tight = Arrangement(tight=True)
+        return _arranged_layout(html_for(tight), tight, html_for, layout, seen, breaks, looser)[0]
+    except _NotBetter:
+        return rendered
+
+
+def _arranged_layout(html: str, arrangement: Arrangement, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any],
+                     seen: list[_Seen], breaks: tuple[int, ...], looser: _Seen | None = None) -> tuple[Any, _Seen | None]:
+    """Lay out *html* (in *arrangement*), rearranged as its first passes ask; return the document
+    and what its first pass showed (None when the budget of passes was spent before)."""
+    final = False
     while True:
-        judge = None if final else (lambda pages: _judge(pages, arrangement, seen, breaks))
+        judge = None if final else (lambda pages: _judge(pages, arrangement, seen, breaks, looser))
         try:
             with _first_pass(judge):
                 rendered = layout(html)
             if judge is not None and not _HOOKED:  # no first-pass hook: judge the finished layout
                 judge([page._page_box for page in rendered.pages])
-            return rendered
+            return rendered, next((item for item in reversed(seen) if item.arrangement == arrangement), None)
         except _Rearrange as change:
             arrangement, final = change.arrangement, change.final
             html = html_for(arrangement)
@@ -189,25 +208,32 @@ def _with_contents(html: str) -> bool:
     return re.search(r'<body class="[^"]*\bwith-contents\b', html) is not None
 
 
-def _judge(page_boxes: Sequence[Any], arrangement: Arrangement, seen: list[_Seen], breaks: tuple[int, ...]) -> None:
-    """Accept the first pass of *arrangement* (return) or raise the arrangement to lay out instead."""
+def _judge(page_boxes: Sequence[Any], arrangement: Arrangement, seen: list[_Seen], breaks: tuple[int, ...],
+           looser: _Seen | None) -> None:
+    """Accept the first pass of *arrangement* (return) or raise what to lay out instead.
+
+    *looser* is the accepted arrangement a tighter one is tried against (None: not tight).
+    """
     pages = [_Laid(box) for box in page_boxes]
-    current = _Seen(arrangement, faults(pages, breaks), len(pages))
-    plain = [item for item in seen if not item.arrangement.tight]
-    best = min(plain, key=lambda item: item.faults) if plain else None
+    current = _Seen(arrangement, faults(pages, breaks), len(pages), page_fill(pages[-1]) if pages else 1.0)
+    alike = [item for item in seen if item.arrangement.tight == arrangement.tight]
+    best = min(alike, key=lambda item: item.faults) if alike else None
     seen.append(current)
-    if best is not None and not arrangement.tight and current.faults > best.faults:
-        raise _Rearrange(best.arrangement, final=True)  # a figure moved on made things worse
+    if best is not None and current.faults > best.faults:  # a figure moved on made things worse
+        if looser is not None and not _saves_a_page(best, looser):
+            raise _NotBetter()
+        raise _Rearrange(best.arrangement, final=True)
     tried = list(arrangement.deferred)
     moves = [name for name in split_figures(pages) if tried.count(name) < _MAX_MOVES]
     moves += [name for name in pushed_figures(pages, breaks) if name not in tried and name not in moves]
     if moves and len(seen) < _MAX_PASSES:
         raise _Rearrange(replace(arrangement, deferred=(*arrangement.deferred, *moves)), final=False)
-    if arrangement.tight:  # kept only when it saves a page without more faults
-        if best is not None and not (current.pages < best.pages and current.faults <= best.faults):
-            raise _Rearrange(best.arrangement, final=True)
-    elif len(pages) > 1 and page_fill(pages[-1]) < _SHORT_LAST_PAGE and len(seen) < _MAX_PASSES:
-        raise _Rearrange(Arrangement(tight=True), final=False)
+    if looser is not None and not _saves_a_page(current, looser):
+        raise _NotBetter()
+
+
+def _saves_a_page(tighter: _Seen, looser: _Seen) -> bool:
+    return tighter.pages < looser.pages and tighter.faults <= looser.faults
 
 
 def faults(pages: Sequence[Any], breaks: tuple[int, ...] = ()) -> tuple[int, int]:
