@@ -299,8 +299,9 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
     for record in messages:
         # A file fetched but unusable (a corrupt image) is only logged by WeasyPrint, with its URL.
         kind = _UNLOADABLE.get(str(record.msg))
-        if kind and record.args:
-            url, reason = str(record.args[0]), str(record.args[1]).strip() if len(record.args) > 1 else ""
+        args = record.args if isinstance(record.args, tuple) else ()
+        if kind and args:
+            url, reason = str(args[0]), str(args[1]).strip() if len(args) > 1 else ""
             reason = f": {clip(reason, 120)}" if reason else " (missing, corrupt or not an image)"
             raise ReportgenError(f"{kind} {clip(_shown_url(url, edition.root), 100)!r} cannot be loaded{reason}", *_referrer(edition, url))
         message = record.getMessage()
