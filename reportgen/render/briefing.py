@@ -240,11 +240,16 @@ def _content_refusal(url: str, pending: list[tuple[str, str]]) -> str | None:
     if scheme != "file":
         return None
     path = Path(unquote(urlsplit(url).path))
+    if any(path.resolve().is_relative_to(own) for own in _PACKAGE_FILES):
+        return None  # reportgen's own fonts and images (megabytes of fonts per edition), not the user's
     data = read_file(path, [path], "", MAX_FETCH_BYTES)
     if path.suffix.lower() == ".svg":
         pending.append((url, data.decode("utf-8", errors="replace")))
         return None
     return raster_refusal(data, whole=True) or None
+
+
+_PACKAGE_FILES = (ASSETS.resolve(), PACKAGE_TEMPLATES.resolve())
 
 
 def _allowed_roots(edition: Edition) -> list[Path]:
