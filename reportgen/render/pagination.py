@@ -15,6 +15,7 @@ holes is laid out once, one with holes costs a first pass more, not a whole layo
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -203,8 +204,6 @@ def _arranged_layout(html: str, arrangement: Arrangement, html_for: Callable[[Ar
 
 
 def _with_contents(html: str) -> bool:
-    import re
-
     return re.search(r'<body class="[^"]*\bwith-contents\b', html) is not None
 
 
@@ -252,6 +251,7 @@ class _Laid:
 
 _judges = threading.local()
 _HOOKED = False
+_INSTALLING = threading.Lock()  # the preview renders in threads: wrap WeasyPrint once
 
 
 class _first_pass:
@@ -274,13 +274,20 @@ def _install() -> None:
     """Wrap ``weasyprint.layout.make_all_pages`` (called once per pass by ``layout_document``;
     an empty *pages* marks the first pass) so that its first pass can be judged."""
     global _HOOKED
-    if _HOOKED:
-        return
-    try:
-        from weasyprint import layout
-        original = layout.make_all_pages
-    except (ImportError, AttributeError):  # another WeasyPrint: laid_out judges finished layouts
-        return
+    with _INSTALLING:
+        if _HOOKED:
+            return
+        try:
+            from weasyprint import layout
+            original = layout.make_all_pages
+        except (ImportError, AttributeError):  # another WeasyPrint: laid_out judges finished layouts
+            return
+        layout.make_all_pages = _judged(original)
+        _HOOKED = True
+
+
+def _judged(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Return *original* (``make_all_pages``) handing its first pass to the thread's judge."""
 
     def make_all_pages(context: Any, root_box: Any, html: Any, pages: list[Any]) -> Any:
         judge = getattr(_judges, "judge", None)
@@ -291,5 +298,4 @@ def _install() -> None:
         judge(made)
         yield from made
 
-    layout.make_all_pages = make_all_pages
-    _HOOKED = True
+    return make_all_pages
