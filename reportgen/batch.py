@@ -25,14 +25,14 @@ from .build import (
     _depends,
     _formats,
     _keep,
-    edition_name,
-    editions,
-    output_path,
     _previous_outputs,
     _write_all,
     check_out_dir,
-    output_lock,
+    edition_name,
+    editions,
     gather_jobs,
+    output_lock,
+    output_path,
     remove_stale_temporaries,
 )
 from .errors import ErrorCollector, ProjectErrors, ReportgenError

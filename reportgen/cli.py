@@ -12,7 +12,6 @@ from .errors import ExitStatus, ProjectErrors, ReportgenError
 from .products import PRODUCTS, count_text
 
 
-
 class _Parser(argparse.ArgumentParser):
     """argparse, writing usage, help, version and usage errors to the streams main() is given."""
 
@@ -118,7 +117,6 @@ def _run(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
         return _build(args, stdout, stderr)
     if args.command == "check":
         from .build import check
-
         from .edition import unselected_sections
 
         project = check(args.project)

@@ -17,8 +17,8 @@ from .glyphs import check_drawable
 from .model import Column, Dataset, Event, Figure, Table, date_problem
 from .numbers import DATE, NumberFormat, parse_format, year_of
 from .resources import clip
-from .typography import smart_quotes
 from .schemas import COLUMN, DATA_FILE, EVENT, FIGURE, FIGURE_ENTRY, TABLE
+from .typography import smart_quotes
 from .yamlfile import LineDict, expect_mapping, kind_of, parse_yaml, read_text
 
 REQUIRED_CSV_COLUMNS = ("key", "label", "value", "unit", "source")

@@ -14,10 +14,10 @@ from typing import Any
 
 from . import resolve
 from .bibliography import short_name
-from .citations import cited_in_html
 from .charts import chart_alt
-from .front import figure_set
+from .citations import cited_in_html
 from .directives import CalloutOptions, ChartOptions, KeyFiguresOptions, QuoteOptions, TableOptions
+from .front import figure_set
 from .locales import full_stop, without_full_stop
 from .model import Block, ChartSpec, Edition, Event, Picture, Section, TableSpec, TimelineSpec
 from .numbers import event_date

@@ -10,11 +10,11 @@ from . import resolve
 from .citations import check_citations
 from .directives import ChartOptions, KeyFiguresOptions, TableOptions, TimelineOptions
 from .errors import ErrorCollector, ReportgenError
+from .front import MAX_FIGURES, cover_references, edition_front, summary_references
 from .locales import Locale, current, make_locale, using
 from .markdown import check_inline, drop_other_audiences, parse_body, plain_text
 from .model import Audience, Block, Edition, Figure, Project, Section, SectionRule
 from .templates import render_string, template_dirs
-from .front import MAX_FIGURES, cover_references, edition_front, summary_references
 from .translations import localize, untranslated
 from .typography import prose_data, spell_out_below
 from .xref import ref_function

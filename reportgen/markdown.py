@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import html
 import re
-from typing import Any, Sequence, cast
-
 from pathlib import Path
+from typing import Any, Sequence, cast
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink

@@ -13,9 +13,9 @@ from .citations import references, strip_citations
 from .deck_logo import deck_logo
 from .directives import read_options
 from .errors import ReportgenError
+from .locales import using
 from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
-from .locales import using
 from .paths import display_path
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
 from .schema import TEXT

@@ -7,9 +7,9 @@ from typing import Any, Iterable, Mapping
 
 from . import citations
 from .bibliography import short_name
+from .directives import ChartOptions, KeyFiguresOptions, TableOptions, TimelineOptions
 from .errors import ReportgenError
 from .locales import current, full_stop
-from .directives import ChartOptions, KeyFiguresOptions, TableOptions, TimelineOptions
 from .model import ChartSpec, Column, Config, Dataset, Figure, Series, TableSpec, TimelineSpec
 from .numbers import format_number, pattern, unit_caption
 

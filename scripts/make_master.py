@@ -27,9 +27,8 @@ from pptx.parts.slide import SlideLayoutPart
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reportgen.model import Theme  # noqa: E402
+from reportgen.render.deck_package import normalise_zip, set_core_properties, set_theme_colours, theme_colours  # noqa: E402
 from reportgen.render.ooxml import A, app_properties, nsdecls, qn  # noqa: E402
-from reportgen.render.deck_package import (  # noqa: E402
-    normalise_zip, set_core_properties, set_theme_colours, theme_colours)
 
 OUTPUT = Path(__file__).resolve().parent.parent / "reportgen" / "templates" / "base" / "deck.pptx"
 CREATED = datetime(2024, 1, 1)

@@ -8,9 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers import PROJECTS, REPO, run_cli
-
 
 SLOW_FIXTURES = {
     "repo_build",  # a whole build of the repository's project (every audience, PDF and deck)

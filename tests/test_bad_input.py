@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from helpers import BOARD, PROJECTS, PROSE, REPO, S1, Edit, before_prose, png_header, replace, run_cli, write
 
 S2 = "content/sections/02-sales.md"

@@ -16,16 +16,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from helpers import embedded, flat, fonts, outline, page_texts, struct_elements
 from pypdf import PdfReader
 
-from helpers import embedded, flat, fonts, outline, page_texts, struct_elements
-
-from reportgen.citations import strip_citations
 from reportgen.build import build
+from reportgen.citations import strip_citations
 from reportgen.edition import make_edition
-from reportgen.project import load_project
 from reportgen.front import edition_front
 from reportgen.markdown import plain_text
+from reportgen.project import load_project
 from reportgen.render.briefing import briefing_html, figure_parts
 
 REPO = Path(__file__).parent.parent

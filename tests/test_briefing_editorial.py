@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import REPO_SOURCE_TITLE
 from pypdf import PdfReader
 
 from reportgen.build import build
@@ -25,8 +26,6 @@ from reportgen.plan import bottom_line
 from reportgen.project import load_project
 from reportgen.render.briefing import briefing_html, figure_parts
 from reportgen.typography import number_words, prose_data
-
-from helpers import REPO_SOURCE_TITLE
 
 REPO = Path(__file__).parent.parent
 AUDIENCES = ("government", "business", "academic", "executive")

@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import REPO_SOURCE_TITLE, REPO_SOURCE_URL
 from pptx import Presentation
 from pypdf import PdfReader
 
+from reportgen.bibliography import Cite, parse_locator
 from reportgen.build import build
 from reportgen.citations import parse_cluster, strip_citations
-from reportgen.bibliography import Cite, parse_locator
-
-from helpers import REPO_SOURCE_TITLE, REPO_SOURCE_URL
 
 TITLES = {"overview": "Overview", "cargo": "Cargo in figures", "quay": "The new quay"}
 ORDERS = {"notes": ["overview", "cargo", "quay"], "reversed": ["quay", "cargo", "overview"]}

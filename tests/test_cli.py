@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import PROJECTS
 
 from reportgen.errors import ExitStatus

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from helpers import REPO
 
 from reportgen import colours
 from reportgen.charts._colours import palette, series_colours
 from reportgen.model import Theme
 from reportgen.project import load_project
-
-from helpers import REPO
 
 # The four audiences' accents with the colours derived from them (dark and light accent,
 # the charts' estimate fill, the deck's cards), as the briefings and decks have shown them.

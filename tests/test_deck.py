@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers import libreoffice_pdf, measured_height
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import PP_PLACEHOLDER
@@ -22,8 +23,6 @@ from reportgen import textfit
 from reportgen.errors import ReportgenError
 from reportgen.model import ChartSpec, DeckPlan, Event, Figure, Slide, TableSpec, Theme
 from reportgen.render.deck import render_deck
-
-from helpers import libreoffice_pdf, measured_height
 
 REPO = Path(__file__).parent.parent
 MASTER = REPO / "reportgen" / "templates" / "base" / "deck.pptx"

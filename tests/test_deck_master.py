@@ -12,6 +12,7 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers import assert_renders_cleanly, measured_height
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml import parse_xml
@@ -21,8 +22,6 @@ from reportgen import textfit
 from reportgen.errors import ReportgenError
 from reportgen.model import ChartSpec, DeckPlan, Event, Figure, Slide, TableSpec, Theme
 from reportgen.render.deck import check_master_layouts, render_deck
-
-from helpers import assert_renders_cleanly, measured_height
 
 NAMES = {"Title Slide": "Cover", "Title and Content": "Content", "Section Header": "Divider",
          "Two Content": "Side by side", "Comparison": "Compare", "Title Only": "Heading only",

@@ -8,8 +8,8 @@ import io
 from pathlib import Path
 
 import pytest
-from pptx import Presentation
 from PIL import Image
+from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 
 from reportgen import deck_final

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from helpers import assert_renders_cleanly, measured_height
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
-from helpers import assert_renders_cleanly, measured_height
 
 AUDIENCES = ("government", "business", "academic", "executive")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from helpers import render_format
 
 from reportgen.model import Figure
 from reportgen.numbers import parse_format, pattern
-from helpers import render_format
 
 
 def figure(value: float, unit: str, fmt: str = "", qualifier: str = "") -> Figure:

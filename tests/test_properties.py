@@ -9,10 +9,9 @@ import string
 
 import pytest
 import yaml
+from helpers import PROJECTS, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from helpers import PROJECTS, run_cli
 
 SECTION = "content/sections/01-overview.md"
 CSV = "content/data/sales.csv"

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from helpers import PROJECTS, run_cli
 
 EPOCH = 1_767_225_600  # 2026-01-01T00:00:00Z

@@ -7,9 +7,9 @@ import shutil
 import zipfile
 
 import pytest
+from helpers import REPO, embedded, flat, fonts, outline, page_texts, struct_elements
 from pptx import Presentation
 from pypdf import PdfReader
-from helpers import REPO, embedded, flat, fonts, outline, page_texts, struct_elements
 from test_decks_built import (  # noqa: F401 - run again on the Russian deck
     test_bullet_slides_keep_to_six_bullets,
     test_every_slide_is_titled_and_every_content_slide_has_notes,

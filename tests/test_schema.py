@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import BOARD, REPO, replace
+
 from reportgen.directives import DATA_DIRECTIVES, ChartOptions, TableOptions, read_options, schema_of
 from reportgen.errors import ErrorCollector, ReportgenError
 from reportgen.schema import CHOICE, COLOUR, MAPPING, TEXT, TEXTS, WHOLE, Field, Schema

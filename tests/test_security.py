@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from helpers import BOARD, S1, before_prose, replace, write
 
 NOT_ALLOWED = "content/sections/01-overview.md:12: error: not allowed in templates: "

@@ -12,6 +12,7 @@ import re
 import shutil
 
 import pytest
+from helpers import REPO, REPO_SOURCE_TITLE, measured_height, text_insets
 from pptx import Presentation
 
 from reportgen.cli import main
@@ -19,7 +20,6 @@ from reportgen.edition import make_edition
 from reportgen.plan import deck_plan
 from reportgen.project import load_project
 from reportgen.typography import number_words
-from helpers import REPO, REPO_SOURCE_TITLE, measured_height, text_insets
 
 AUDIENCES = ("government", "business", "academic", "executive")
 TEXT_LAYOUTS = ("Bullets", "Two content", "Agenda")

@@ -6,11 +6,11 @@ import csv
 import xml.etree.ElementTree as ET
 
 import pytest
+from helpers import PROJECTS, render_format
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.oxml.ns import qn
 
-from helpers import PROJECTS, render_format
 from reportgen import load_project
 from reportgen.build import build
 from reportgen.charts import chart_alt, chart_svg

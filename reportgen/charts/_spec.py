@@ -8,6 +8,7 @@ from typing import Sequence
 from ..model import ChartSpec
 from ._text import minus
 
+
 def check(spec: ChartSpec) -> tuple[bool, ...]:
     """Raise ValueError for a spec that cannot be drawn; return the per-point derived flags."""
     from .kinds import KINDS

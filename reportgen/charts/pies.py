@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from ..model import ChartSpec, format_number
 from ..colours import tint
+from ..model import ChartSpec, format_number
 from ._spec import percent, point_labels
 from ._svg import Canvas, num
 from ._text import ellipsize, minus, text_width

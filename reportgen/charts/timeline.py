@@ -7,8 +7,8 @@ from typing import Sequence
 
 from ..locales import current
 from ..model import Event, Theme
-from ._colours import palette
 from ..numbers import short_date
+from ._colours import palette
 from ._scales import Scale, year_of
 from ._svg import Canvas, num
 from ._text import text_width, wrap

@@ -18,11 +18,11 @@ from ..fonts import font_face_rules
 from ..front import edition_front, repeated_tables
 from ..glyphs import cannot_draw, undrawable
 from ..locales import using
-from ..xref import resolve_xrefs
 from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
+from ..xref import resolve_xrefs
 from .pagination import arranged, block_key, laid_out
 
 # CSS page size and the page's height (the cover fills exactly one page).

@@ -22,16 +22,16 @@ from pptx.util import Emu, Pt
 from reportgen.errors import ReportgenError
 from reportgen.locales import using
 from reportgen.model import DeckPlan, Slide
-from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
 from reportgen.render import deck_charts, deck_drawings, deck_pages, deck_panels, ooxml
 from reportgen.render.deck_drawings import Para, Region, stack_height
-from reportgen.render.ooxml import qn
-from reportgen.render.deck_layouts import (OTHER, ROLES, LayoutRules, Layouts, box_of, bullet_indent,
-                                           placeholder_of, text_area)
 from reportgen.render.deck_language import set_text_language
+from reportgen.render.deck_layouts import OTHER, ROLES, LayoutRules, Layouts, box_of, bullet_indent, placeholder_of, text_area
 from reportgen.render.deck_package import apply_theme, parse_timestamp, save_deterministic, set_core_properties
+from reportgen.render.ooxml import qn
+from reportgen.resources import MAX_MASTER_BYTES, check_package, read_file
 from reportgen.textfit import TextStyle, fit_size
 from reportgen.typography import smart_quotes
+
 
 def render_deck(plan: DeckPlan) -> bytes:
     """Return the bytes of a .pptx deck for *plan*, built on the layouts of *plan.master*.

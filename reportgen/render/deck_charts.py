@@ -15,9 +15,8 @@ import math
 
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.dml import MSO_LINE_DASH_STYLE, MSO_PATTERN
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.chart import XL_TICK_LABEL_POSITION, XL_TICK_MARK
 from pptx.enum.text import PP_ALIGN
 from pptx.shapes.placeholder import ChartPlaceholder
 from pptx.shapes.shapetree import SlideShapes
@@ -30,8 +29,8 @@ from reportgen.errors import ReportgenError
 from reportgen.locales import current
 from reportgen.model import ChartSpec, Series, Theme, format_number
 from reportgen.render import ooxml
-from reportgen.render.ooxml import qn
 from reportgen.render.deck_drawings import HAIRLINE, Para, Region, add_line, add_text, rgb
+from reportgen.render.ooxml import qn
 from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, line_height, text_width
 
 LABEL_PT = 14

@@ -21,8 +21,7 @@ from reportgen.errors import ReportgenError
 from reportgen.model import Event, Figure, TableSpec, Theme
 from reportgen.render import ooxml
 from reportgen.render.ooxml import qn
-from reportgen.textfit import (EMU_PER_INCH, TextStyle, box_width, fit_size, line_height,
-                               paragraph_height, wrap)
+from reportgen.textfit import EMU_PER_INCH, TextStyle, box_width, fit_size, line_height, paragraph_height, wrap
 
 GAP = EMU_PER_INCH // 4
 HAIRLINE = "D0D5DB"

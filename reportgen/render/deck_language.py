@@ -6,6 +6,7 @@ from lxml import etree
 from pptx import Presentation
 
 from reportgen.render.ooxml import A as _A
+
 _RUN_PROPERTIES = ("rPr", "endParaRPr", "defRPr")
 _RUN_PARENTS = ("r", "fld")
 

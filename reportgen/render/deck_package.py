@@ -15,6 +15,7 @@ from reportgen.colours import SUPPORT, hex6
 from reportgen.errors import ReportgenError
 from reportgen.model import Theme
 from reportgen.render.ooxml import A as _A
+
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 

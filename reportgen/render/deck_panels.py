@@ -9,11 +9,11 @@ from PIL import Image
 from pptx.shapes.shapetree import SlideShapes
 from pptx.util import Emu
 
+from reportgen.colours import tint
 from reportgen.errors import ReportgenError
 from reportgen.model import Theme
-from reportgen.resources import MAX_IMAGE_BYTES, read_file
-from reportgen.colours import tint
 from reportgen.render.deck_drawings import Para, Region, add_rect, add_text, stack_height
+from reportgen.resources import MAX_IMAGE_BYTES, read_file
 from reportgen.textfit import EMU_PER_INCH, TextStyle, fit_size
 
 PAD = EMU_PER_INCH // 5
