@@ -24,8 +24,10 @@ STYLES_DIR = ASSETS / "csl"
 # Named styles; a project may also name a .csl file of its own (a path inside the project).
 STYLES: Mapping[str, Path] = {
     "notes": STYLES_DIR / "chicago-notes.csl",
+    "short-notes": STYLES_DIR / "chicago-notes.csl",  # every note in the short form: the bibliography gives the full one
     "author-date": STYLES_DIR / "chicago-author-date.csl",
 }
+SHORT_NOTES = "short-notes"
 DEFAULT_STYLE = "notes"
 # CSL item types whose "publisher" is the outlet they appear in (the container).
 _OUTLET_TYPES = {"article-newspaper", "article-magazine", "article", "webpage", "post", "post-weblog", "broadcast"}
@@ -189,7 +191,7 @@ class Cite:
 class Citer:
     """Formats one document's citations in order, and its bibliography, with one CSL style."""
 
-    def __init__(self, sources: Sequence[Source], style: Path, language: str = "en") -> None:
+    def __init__(self, sources: Sequence[Source], style: Path, language: str = "en", short: bool = False) -> None:
         from citeproc import CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
@@ -198,10 +200,15 @@ class Citer:
         self.english = language.split("-")[0] == "en"
         self._items = [dict(source.csl, id=source.id) for source in sources]
         self._bibliography = CitationStylesBibliography(self.style, CiteProcJSON(self._items), formatter.html)
-        self._seen: set[str] = set()
+        # *short*: each source counts as cited before, so even its first note is the style's short
+        # form (Chicago's option for a work with a full bibliography).
+        self._seen: set[str] = set(self.sources) if short else set()
         # Without ibid. a citation's text depends only on which of its sources were cited
         # before, so it can be formatted once per process and shared by every edition.
         self._memo_key = None if _uses_ibid(style) else (str(style), language, json.dumps(self._items, sort_keys=True, default=str))
+        if short and self._memo_key is None:
+            for source in sources:
+                self._render(self._bibliography, [Cite(source.id)])
 
     @property
     def is_note_style(self) -> bool:

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from .bibliography import Cite, Citer, parse_locator, short_name, style_path
+from .bibliography import SHORT_NOTES, Cite, Citer, parse_locator, short_name, style_path
 from .errors import ReportgenError
 from .model import Edition, Source
 
@@ -109,7 +109,8 @@ def edition_citer(edition: Edition) -> Citer:
     """Return a citation formatter for *edition*'s style (the audience's, else the project's)."""
     name = edition.audience.citation_style or edition.config.citation_style or "notes"
     referrer = edition.audience.path if edition.audience.citation_style else edition.config.path
-    return Citer(edition.config.sources, style_path(name, edition.root, referrer, None), edition.config.language)
+    return Citer(edition.config.sources, style_path(name, edition.root, referrer, None), edition.config.language,
+                 short=name == SHORT_NOTES)
 
 
 def references(edition: Edition, plain: bool = False) -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ REPORT = Schema("the project config", (
     Field("logo", TEXT, "an image on every edition's front page, unless an audience's theme sets its own"),
     Field("house_style", MAPPING, "the house style", schema=HOUSE_STYLE),
     Field("labels", MAPPING, "wording for every audience in the main language (see the labels below)", translated=True),
-    Field("citation_style", TEXT, "`notes` (the default), `author-date`, or a `.csl` file under `content/`"),
+    Field("citation_style", TEXT, "`notes` (the default), `short-notes`, `author-date`, or a `.csl` file under `content/`"),
     Field("bibliography", TEXT, "a CSL-JSON file under `content/` of further sources"),
     Field("sources", ENTRIES, "the sources figures and prose cite (see *Sources*)", schema=SOURCE, translated=True),
 ))

@@ -216,8 +216,8 @@ def test_the_executive_brief_is_one_page_with_bottom_line_figures_ask_and_source
     for figure in edition.key_figures:
         assert figure_parts(figure)[1] in text
     assert edition.labels["ask"].upper() in text and audience_ask(edition.audience) in text
-    assert "(nCa 2024, para." in text  # author-date on one page: no note repeats the reference
-    assert f"nCa. 2024. “{REPO_SOURCE_TITLE}" in text.split("Sources", 1)[-1]
+    assert "“Cornerstones of Central Asian Stability,” September 20, 2024, para. 14." in text  # a short note ...
+    assert f"nCa. “{REPO_SOURCE_TITLE}" in text.split("Sources", 1)[-1]  # ... and the full reference once
 
 
 # --- house style -------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_each_deck_tells_the_storyline_title_bottom_line_body_ask_sources(repo_b
     assert titles[-2] == "Our recommendation" and layouts[-2] == "Section"
     assert " ".join(slides[-2].placeholders[1].text_frame.text.split()) == ask
     closing = _body_text(slides[-1])
-    assert f"nCa. {'2024. ' if audience == 'executive' else ''}“{REPO_SOURCE_TITLE}.”" in closing and "policy-desk@example.org" in closing
+    assert f"nCa. “{REPO_SOURCE_TITLE}.”" in closing and "policy-desk@example.org" in closing
 
 
 def test_the_executive_deck_is_five_slides_bottom_line_key_figures_ask_and_source(repo_build):
