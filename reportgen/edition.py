@@ -20,6 +20,7 @@ from .typography import prose_data, spell_out_below
 from .xref import ref_function
 
 _FIGURE_REF = re.compile(r"\bdata\.(\w+)\.(\w+)")
+_VISUAL_BLOCK = re.compile(r"^:{3,}[ \t]*(?:chart|table|keyfigures|timeline)\b.*?^:{3,}[ \t]*$", re.M | re.S)
 
 
 def select_sections(project: Project, audience: Audience) -> list[tuple[Section, str]]:
@@ -116,7 +117,10 @@ def _make_edition(project: Project, audience: Audience, locale: Locale, main: bo
     for section, depth in selected:
         if missing and not section.path.endswith(f".{locale.language}.md"):
             continue  # its translation is missing (reported above): the original is not rendered in its place
-        shown = (section.summary, *(section.key_points if depth != "summary" else ()), *((section.body,) if depth == "full" else ()))
+        # At key_points depth the section's figures (charts, tables…) are shown, its prose is not:
+        # the numbers their titles and captions state are read from those blocks' own text.
+        visuals = _VISUAL_BLOCK.findall(section.body) if depth == "key_points" else []
+        shown = (section.summary, *(section.key_points if depth != "summary" else ()), *((section.body,) if depth == "full" else ()), *visuals)
         for name, key in _FIGURE_REF.findall(" ".join(shown)):
             figure = project.data[name].figures_by_key().get(key) if name in project.data else None
             if figure is not None and figure.is_derived:

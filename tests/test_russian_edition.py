@@ -100,3 +100,11 @@ def test_the_deck_is_russian_in_every_run(deck):
     assert set(re.findall(r'<a:(?:rPr|endParaRPr|defRPr)\b[^>]*\blang="([^"]+)"', xml)) == {"ru-RU"}
     texts = " ".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
     assert "Главное" in texts and "Наша рекомендация" in texts
+
+
+def test_a_derived_figure_a_chart_title_states_has_its_method_under_sources():
+    # The Russian trade section is shown as key points: its chart's title states the gap to the
+    # target, so the gap's method is listed under Sources as in English.
+    for language in (None, "ru"):
+        edition = make_edition(load_project(REPO), "government", language)
+        assert "gap_to_target" in [figure.key for figure in edition.derived_figures()], language
