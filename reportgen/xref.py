@@ -91,7 +91,7 @@ def resolve_xrefs(document: str, edition: Edition, layout: str) -> str:
         elif layout == "full" and target in numbers:
             name = f"{labels['xref_section']}\u00a0{numbers[target]}"
         else:
-            name = f"“{title}”"
+            name = _quoted(title, labels)
         text = html.escape(f"{name} ({labels['xref_page']}\u00a0", quote=False)
         return f'<a href="#{target}" class="xref">{text}</a>'
 
@@ -123,4 +123,13 @@ def _number_figures(document: str, labels: Mapping[str, str], numbered: bool) ->
 def plain_xrefs(text: str) -> str:
     """Return Markdown *text* with its cross-references as slides show them: a section's title
     in quotes, a figure as "the chart" (or table, timeline)."""
-    return _MARKDOWN_LINK.sub(lambda match: f"“{match.group(1)}”" if match.group(2) == "xref" else match.group(1), text)
+    from .locales import current
+
+    marks = current().quotes
+    return _MARKDOWN_LINK.sub(lambda match: f"{marks[0]}{match.group(1)}{marks[1]}" if match.group(2) == "xref" else match.group(1), text)
+
+
+def _quoted(title: str, labels: Mapping[str, str]) -> str:
+    """Return *title* in the edition's language's quote marks (“…” in English, «…» in Russian)."""
+    marks = labels.get("quotes") or "“”"
+    return f"{marks[0]}{title}{marks[1]}"

@@ -108,3 +108,15 @@ def test_a_derived_figure_a_chart_title_states_has_its_method_under_sources():
     for language in (None, "ru"):
         edition = make_edition(load_project(REPO), "government", language)
         assert "gap_to_target" in [figure.key for figure in edition.derived_figures()], language
+
+
+def test_a_cross_reference_quotes_a_title_with_the_languages_marks():
+    from reportgen.plan import deck_plan
+    from reportgen.render.briefing import briefing_html
+
+    russian = make_edition(load_project(REPO), "government", "ru")
+    assert "«Транспорт и логистика» (с.\u00a0" in briefing_html(russian)
+    notes = " ".join(slide.notes for slide in deck_plan(russian).slides)
+    assert "Транспорт и логистика" in notes and "“" not in notes
+    english = make_edition(load_project(REPO), "government")
+    assert "“Transport and logistics” (page\u00a0" in briefing_html(english)
