@@ -116,7 +116,7 @@ def collect(edition: Edition, sections: list[Section], shown_figures: list[str])
             if figures:
                 shown.append((_describe(item), figures, kind))
             if not full:  # a section shown as key points: its first chart outranks its list slide
-                item["priority"] = 2 if first and kind in ("chart",) else 3
+                item["priority"] = 2 if first and kind == "chart" else 3
                 first = first and kind != "chart"
             elif kind in _VISUALS:
                 item["priority"] = 1 if first and kind not in kinds else 2

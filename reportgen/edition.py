@@ -20,7 +20,8 @@ from .typography import prose_data, spell_out_below
 from .xref import ref_function
 
 _FIGURE_REF = re.compile(r"\bdata\.(\w+)\.(\w+)")
-_VISUAL_BLOCK = re.compile(r"^:{3,}[ \t]*(?:chart|table|keyfigures|timeline)\b.*?^:{3,}[ \t]*$", re.M | re.S)
+_KEY_POINT_VISUALS = ("chart", "table", "keyfigures", "timeline")  # what a section at key_points depth shows besides its points
+_VISUAL_BLOCK = re.compile(rf"^:{{3,}}[ \t]*(?:{'|'.join(_KEY_POINT_VISUALS)})\b.*?^:{{3,}}[ \t]*$", re.M | re.S)
 
 
 def select_sections(project: Project, audience: Audience) -> list[tuple[Section, str]]:
@@ -256,7 +257,7 @@ def _derived_in_blocks(project: Project, sections: list[Section], key_figures: t
     known = list(seen)
     for section in sections:
         for block in section.blocks if section.depth != "summary" else ():
-            if block.only == "slides" or (section.depth == "key_points" and block.kind not in ("chart", "table", "keyfigures", "timeline")):
+            if block.only == "slides" or (section.depth == "key_points" and block.kind not in _KEY_POINT_VISUALS):
                 continue
             shown: list[Figure] = list(block.figures)
             options = block.options

@@ -15,6 +15,7 @@ from typing import Callable, Mapping, Sequence
 
 from jinja2.exceptions import UndefinedError
 
+from .locales import current
 from .model import Audience, Edition, Section
 
 _LINK = re.compile(r'<a href="#([^"]+)" class="(xref|figref)">(.*?)</a>', re.S)
@@ -123,13 +124,11 @@ def _number_figures(document: str, labels: Mapping[str, str], numbered: bool) ->
 def plain_xrefs(text: str) -> str:
     """Return Markdown *text* with its cross-references as slides show them: a section's title
     in quotes, a figure as "the chart" (or table, timeline)."""
-    from .locales import current
-
     marks = current().quotes
     return _MARKDOWN_LINK.sub(lambda match: f"{marks[0]}{match.group(1)}{marks[1]}" if match.group(2) == "xref" else match.group(1), text)
 
 
 def _quoted(title: str, labels: Mapping[str, str]) -> str:
     """Return *title* in the edition's language's quote marks (“…” in English, «…» in Russian)."""
-    marks = labels.get("quotes") or "“”"
+    marks = labels["quotes"]
     return f"{marks[0]}{title}{marks[1]}"
