@@ -138,11 +138,15 @@ def test_the_fill_check_sees_a_half_empty_page():
 
 
 @pytest.mark.parametrize("audience", ("government", "business", "academic"))
-def test_the_sources_follow_the_last_text_and_contents_sit_on_the_front_page(pdfs, audience):
+def test_the_sources_share_a_page_with_the_last_text_and_contents_sit_on_the_front_page(pdfs, audience):
     pages = subprocess.run(["pdftotext", "-layout", str(pdfs[audience]), "-"], capture_output=True, text=True, check=True).stdout.split("\f")[:-1]
-    last = pages[-1]
-    assert "Sources" in last and "nCa. “Kazakhstan and Turk" in last
-    assert len([line for line in last.splitlines() if line.strip()]) > 12  # not a page of its own
+    with_sources = [number for number, page in enumerate(pages) if "Sources" in page and "nCa. “Kazakhstan and Turk" in page]
+    assert with_sources and with_sources[-1] >= len(pages) - 2, f"{audience}: sources on pages {with_sources} of {len(pages)}"
+    assert len([line for line in pages[with_sources[-1]].splitlines() if line.strip()]) > 12  # not a page of its own
+    # The notes on method close the briefing: derived figures explained, then the colophon and method line.
+    last = " ".join(pages[-1].split())
+    assert "Derived from reported figures" in last and "Central Asia Policy Desk · 30 September 2024." in last
+    assert "Method: the figures are those reported by nCa" in last
     assert "CONTENTS" in pages[0] and not any("CONTENTS" in page for page in pages[1:])
 
 

@@ -77,8 +77,10 @@ def pushed_figures(pages: Sequence[Any], breaks_after: Iterable[int] = ()) -> li
 
 
 def split_figures(pages: Sequence[Any]) -> list[str]:
-    """Return the ``data-block`` names of figures laid out over two pages (a side note that
-    floats at a page foot is split, whatever its ``break-inside``); long tables may split."""
+    """Return the ``data-block`` names of figures laid out over two pages; long tables may split.
+
+    A fragment without content does not count: a side note that moved whole to the next page
+    leaves its empty first box behind (see the side notes in ``briefing.css``)."""
     seen: dict[str, int] = {}
     split = []
     for index, page in enumerate(pages):
@@ -88,9 +90,63 @@ def split_figures(pages: Sequence[Any]) -> list[str]:
                 name = element.get("data-block") if element is not None else None
                 if not name or element is None or element.tag == "figure" and "data-table" in (element.get("class") or ""):
                     continue
-                if seen.setdefault(name, index) != index and name not in split:
+                if name in split or not _has_content(descendant):
+                    continue
+                if seen.setdefault(name, index) != index:
                     split.append(name)
     return split
+
+
+_CONTENT_BOXES = ("LineBox", "BlockReplacedBox", "InlineReplacedBox", "TableRowBox")
+
+
+def _has_content(box: Any) -> bool:
+    return any(type(descendant).__name__ in _CONTENT_BOXES for descendant in box.descendants())
+
+
+def stranded_figures(pages: Sequence[Any]) -> list[str]:
+    """Return the ``data-block`` names of side notes on a page with no text of its own: moved
+    past the last line of the text they stand beside (a page holding only a side column).
+
+    A blank last page counts against the side notes of the page before: the end of the
+    document is set below every float, so a side note whose bottom margin reaches past the
+    foot of the last page of text pushes the end onto a page of its own.
+    """
+    found: list[str] = []
+    for index, page in enumerate(pages):
+        notes, text = _side_notes(page)
+        if not text:
+            if not notes and index == len(pages) - 1 and index > 0:
+                notes = _side_notes(pages[index - 1])[0]
+            found += [name for name in notes if name not in found]
+    return found
+
+
+def _side_notes(page: Any) -> tuple[list[str], bool]:
+    """Return the names of the side notes on *page* and whether it holds content outside them."""
+    notes: list[str] = []
+    text = False
+    for child in page._page_box.children:
+        if type(child).__name__ not in ("MarginBox", "FootnoteAreaBox"):
+            text = _walk_floats(child, notes) or text
+    return notes, text
+
+
+def _walk_floats(box: Any, notes: list[str]) -> bool:
+    """Add the names of the side notes (floats with content) under *box* to *notes*; return
+    whether *box* holds content outside them."""
+    element = getattr(box, "element", None)
+    name = element.get("data-block") if element is not None else None
+    if name and getattr(box, "style", None) is not None and box.style["float"] != "none":
+        if _has_content(box) and name not in notes:
+            notes.append(name)
+        return False
+    if type(box).__name__ in _CONTENT_BOXES:
+        return True
+    found = False
+    for child in getattr(box, "children", ()):
+        found = _walk_floats(child, notes) or found
+    return found
 
 
 def page_fill(page: Any) -> float:
@@ -102,7 +158,7 @@ def page_fill(page: Any) -> float:
         if type(child).__name__ in ("MarginBox", "FootnoteAreaBox"):
             continue
         for descendant in child.descendants():
-            if type(descendant).__name__ in ("LineBox", "BlockReplacedBox", "InlineReplacedBox", "TableRowBox"):
+            if type(descendant).__name__ in _CONTENT_BOXES:
                 bottom = max(bottom, descendant.position_y + descendant.margin_height())
     return (bottom - top) / height if height else 1.0
 
@@ -124,9 +180,13 @@ def _figure_at_top(page: Any) -> str:
 
 # --- choosing the arrangement ---------------------------------------------------------------
 
-_MAX_PASSES = 4  # first passes looked at per briefing; past that the best arrangement seen is kept
+_MAX_PASSES = 4  # first passes judged per briefing; past that the arrangement at hand is kept
 _MAX_MOVES = 2  # paragraphs a split figure may be moved past
 _SHORT_LAST_PAGE = 1 / 3  # a last page filled less than this is worth taking back
+# What the tighter setting (the .tight rules of briefing.css) takes back, as a share of the text
+# before the last page: 2.2-3% on the repository's editions. A last page fuller than this share
+# of the pages before it is not tried (it would not come back), so the try costs no pass.
+_TIGHT_TAKES_BACK = 0.025
 
 
 @dataclass(frozen=True)
@@ -139,105 +199,117 @@ class Arrangement:
 
     @property
     def sources_beside(self) -> bool:
-        """Whether the sources stand beside the digest (moved after it when they split there)."""
+        """Whether the sources stand beside the digest (moved after it when they do not fit there)."""
         return "sources" not in self.deferred
 
 
 @dataclass(frozen=True)
 class _Seen:
+    """What the first pass of an arrangement showed."""
+
     arrangement: Arrangement
-    faults: tuple[int, int]  # figures split over two pages, then holes
+    faults: tuple[int, int]  # figures split over two pages or stranded, then holes
     pages: int
     last_fill: float
+    text_before_last: float  # the pages before the last, as full pages (their fills summed)
 
 
-class _Rearrange(Exception):
-    """Raised from WeasyPrint's first pass: lay out *arrangement* instead (*final*: unjudged)."""
+class _Finished(Exception):
+    """Raised through a layout whose first pass led to a better arrangement, laid out in full."""
 
-    def __init__(self, arrangement: Arrangement, final: bool) -> None:
-        super().__init__(arrangement)
-        self.arrangement = arrangement
-        self.final = final
+    def __init__(self, document: Any) -> None:
+        super().__init__()
+        self.document = document
 
 
-class _NotBetter(Exception):
-    """Raised from the first pass of a tighter setting that saves no page: keep the looser one."""
+class _Rejected(Exception):
+    """Raised from the first pass of an arrangement no better than the one it was tried for."""
 
 
 def laid_out(html: str, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any]) -> Any:
-    """Return the laid-out briefing (a WeasyPrint document) with the fewest holes.
+    """Return the laid-out briefing (a WeasyPrint document) with the fewest faults.
 
     *html* is the briefing as written; *html_for* renders it in another arrangement and
-    *layout* lays HTML out. Every figure the first pass shows pushed to the next page after a
-    page more than a third empty, or split over two, is deferred at once, and an arrangement
-    worse than one seen before is dropped for it. When a few lines stand alone on the last page,
-    the text set a little tighter is tried, and kept when it saves that page without more faults.
+    *layout* lays HTML out. A first pass that shows figures pushed to the next page after a
+    page more than a third empty, split over two or stranded on a page of their own has them
+    deferred at once; when it shows a few lines alone on the last page, the text set a little
+    tighter is tried. The alternative is laid out from within that first pass, which waits:
+    when the alternative's own first pass is no better, the waiting layout simply finishes, so
+    an arrangement tried and dropped costs its first pass, never a second whole layout.
     """
-    breaks = (0,) if _with_contents(html) else ()  # the front page ends with a forced break
-    seen: list[_Seen] = []
-    rendered, looser = _arranged_layout(html, Arrangement(), html_for, layout, seen, breaks)
-    if looser is None or looser.pages < 2 or looser.last_fill >= _SHORT_LAST_PAGE or len(seen) >= _MAX_PASSES:
-        return rendered
-    try:
-        tight = Arrangement(tight=True)
-        return _arranged_layout(html_for(tight), tight, html_for, layout, seen, breaks, looser)[0]
-    except _NotBetter:
-        return rendered
+    return _Trial(html_for, layout, (0,) if _with_contents(html) else ()).lay_out(Arrangement(), html, None)
 
 
-def _arranged_layout(html: str, arrangement: Arrangement, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any],
-                     seen: list[_Seen], breaks: tuple[int, ...], looser: _Seen | None = None) -> tuple[Any, _Seen | None]:
-    """Lay out *html* (in *arrangement*), rearranged as its first passes ask; return the document
-    and what its first pass showed (None when the budget of passes was spent before)."""
-    final = False
-    while True:
-        judge = None if final else (lambda pages: _judge(pages, arrangement, seen, breaks, looser))
+class _Trial:
+    """The arrangements tried for one briefing, each judged on its first pass."""
+
+    def __init__(self, html_for: Callable[[Arrangement], str], layout: Callable[[str], Any], breaks: tuple[int, ...]) -> None:
+        self.html_for, self.layout, self.breaks = html_for, layout, breaks  # breaks: the front page ends with a forced break
+        self.passes = 0
+
+    def lay_out(self, arrangement: Arrangement, html: str, against: _Seen | None) -> Any:
+        """Return the finished layout of *html* (*arrangement*), or of a better arrangement its
+        first pass led to; raise _Rejected when it is no better than *against*."""
+
+        def judge(page_boxes: Sequence[Any]) -> None:
+            self._judge([_Laid(box) for box in page_boxes], arrangement, against)
+
         try:
             with _first_pass(judge):
-                rendered = layout(html)
-            if judge is not None and not _HOOKED:  # no first-pass hook: judge the finished layout
-                judge([page._page_box for page in rendered.pages])
-            return rendered, next((item for item in reversed(seen) if item.arrangement == arrangement), None)
-        except _Rearrange as change:
-            arrangement, final = change.arrangement, change.final
-            html = html_for(arrangement)
+                document = self.layout(html)
+            if not _HOOKED:  # no first-pass hook: judge the finished layout
+                judge([page._page_box for page in document.pages])
+            return document
+        except _Finished as better:
+            return better.document
+
+    def _judge(self, pages: Sequence[Any], arrangement: Arrangement, against: _Seen | None) -> None:
+        """Accept a first pass (return: the layout goes on), raise _Rejected, or raise _Finished
+        with the layout of a better arrangement it led to."""
+        self.passes += 1
+        fills = [page_fill(page) for page in pages] or [1.0]
+        current = _Seen(arrangement, faults(pages, self.breaks), len(pages), fills[-1], sum(fills[:-1]))
+        if against is not None and not _better(current, against):
+            raise _Rejected()
+        for candidate in _alternatives(current, pages, self.breaks):
+            if self.passes >= _MAX_PASSES:
+                return
+            try:
+                raise _Finished(self.lay_out(candidate, self.html_for(candidate), current))
+            except _Rejected:
+                continue
+
+
+def _alternatives(seen: _Seen, pages: Sequence[Any], breaks: tuple[int, ...]) -> list[Arrangement]:
+    """Return the arrangements worth trying after *seen*'s first pass, most promising first."""
+    arrangement = seen.arrangement
+    if arrangement.tight:
+        return []  # a tighter setting is kept as it is or dropped
+    tried = list(arrangement.deferred)
+    moves = [name for name in split_figures(pages) if tried.count(name) < _MAX_MOVES]
+    moves += [name for name in pushed_figures(pages, breaks) + stranded_figures(pages) if name not in tried and name not in moves]
+    found = [replace(arrangement, deferred=(*tried, *moves))] if moves else []
+    if seen.pages >= 2 and seen.last_fill < _SHORT_LAST_PAGE and seen.last_fill <= _TIGHT_TAKES_BACK * seen.text_before_last:
+        found.append(replace(arrangement, tight=True))
+    return found
+
+
+def _better(tried: _Seen, against: _Seen) -> bool:
+    """Whether *tried* is to be kept over the arrangement it was tried for: a tighter setting
+    must save a page without more faults; moved figures must not add faults."""
+    if tried.arrangement.tight and not against.arrangement.tight:
+        return tried.pages < against.pages and tried.faults <= against.faults
+    return tried.faults <= against.faults
 
 
 def _with_contents(html: str) -> bool:
     return re.search(r'<body class="[^"]*\bwith-contents\b', html) is not None
 
 
-def _judge(page_boxes: Sequence[Any], arrangement: Arrangement, seen: list[_Seen], breaks: tuple[int, ...],
-           looser: _Seen | None) -> None:
-    """Accept the first pass of *arrangement* (return) or raise what to lay out instead.
-
-    *looser* is the accepted arrangement a tighter one is tried against (None: not tight).
-    """
-    pages = [_Laid(box) for box in page_boxes]
-    current = _Seen(arrangement, faults(pages, breaks), len(pages), page_fill(pages[-1]) if pages else 1.0)
-    alike = [item for item in seen if item.arrangement.tight == arrangement.tight]
-    best = min(alike, key=lambda item: item.faults) if alike else None
-    seen.append(current)
-    if best is not None and current.faults > best.faults:  # a figure moved on made things worse
-        if looser is not None and not _saves_a_page(best, looser):
-            raise _NotBetter()
-        raise _Rearrange(best.arrangement, final=True)
-    tried = list(arrangement.deferred)
-    moves = [name for name in split_figures(pages) if tried.count(name) < _MAX_MOVES]
-    moves += [name for name in pushed_figures(pages, breaks) if name not in tried and name not in moves]
-    if moves and len(seen) < _MAX_PASSES:
-        raise _Rearrange(replace(arrangement, deferred=(*arrangement.deferred, *moves)), final=False)
-    if looser is not None and not _saves_a_page(current, looser):
-        raise _NotBetter()
-
-
-def _saves_a_page(tighter: _Seen, looser: _Seen) -> bool:
-    return tighter.pages < looser.pages and tighter.faults <= looser.faults
-
-
 def faults(pages: Sequence[Any], breaks: tuple[int, ...] = ()) -> tuple[int, int]:
-    """Return a layout's faults, worst first: figures split over two pages, then holes."""
-    return len(split_figures(pages)), holes(pages, breaks)
+    """Return a layout's faults, worst first: figures split over two pages or stranded on a
+    page of their own, then holes."""
+    return len(split_figures(pages)) + len(stranded_figures(pages)), holes(pages, breaks)
 
 
 @dataclass(frozen=True)
