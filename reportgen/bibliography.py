@@ -8,12 +8,14 @@ CSL-JSON file named by ``bibliography:``. The styles the package ships live in
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from . import memo
 from .errors import ReportgenError
 from .locales import current
 from .model import Source, format_date
@@ -197,6 +199,7 @@ class Citer:
 
         self.sources = {source.id.lower(): source for source in sources}
         self.style = _style(style, _locale(language))
+        self._style_path, self._language = style, language
         self.english = language.split("-")[0] == "en"
         self._items = [dict(source.csl, id=source.id) for source in sources]
         self._bibliography = CitationStylesBibliography(self.style, CiteProcJSON(self._items), formatter.html)
@@ -204,8 +207,8 @@ class Citer:
         # form (Chicago's option for a work with a full bibliography).
         self._seen: set[str] = set(self.sources) if short else set()
         # Without ibid. a citation's text depends only on which of its sources were cited
-        # before, so it can be formatted once per process and shared by every edition.
-        self._memo_key = None if _uses_ibid(style) else (str(style), language, json.dumps(self._items, sort_keys=True, default=str))
+        # before, so it is formatted once, shared by every edition and kept between runs (memo.py).
+        self._memo_key = None if _uses_ibid(style) else json.dumps([_style_digest(style), language, self._items], sort_keys=True, default=str)
         if short and self._memo_key is None:
             for source in sources:
                 self._render(self._bibliography, [Cite(source.id)])
@@ -221,9 +224,8 @@ class Citer:
             text = self._render(self._bibliography, cites)
         else:
             earlier = tuple(cite.id.lower() in self._seen for cite in cites)
-            key = (self._memo_key, tuple(cites), earlier)
-            memo = _RENDERED.get(key)
-            text = memo if memo is not None else self._render_positioned(cites, earlier)
+            key = f"{self._memo_key}|{cites!r}|{earlier!r}"
+            text = _RENDERED.get(key) or memo.cached("citation", key, lambda: self._render_positioned(cites, earlier))
             _RENDERED[key] = text
         self._seen.update(cite.id.lower() for cite in cites)
         prefix = " ".join(c.prefix for c in cites[:1] if c.prefix)
@@ -260,17 +262,20 @@ class Citer:
         wanted = [self.sources[i.lower()] for i in dict.fromkeys(ids) if i.lower() in self.sources]
         if not wanted:
             return []
-        bibliography = CitationStylesBibliography(self.style, CiteProcJSON([dict(s.csl, id=s.id) for s in wanted]), formatter.html)
-        for source in wanted:
-            bibliography.register(Citation([CitationItem(source.id)]))
-        if self.style.has_bibliography():
+        if not self.style.has_bibliography():
+            return [(source.id, self.cite([Cite(source.id)])) for source in wanted]
+        items = [dict(s.csl, id=s.id) for s in wanted]
+
+        def formatted() -> list[tuple[str, str]]:
+            bibliography = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.html)
+            for source in wanted:
+                bibliography.register(Citation([CitationItem(source.id)]))
             bibliography.sort()
-            entries = [self._punctuate(str(entry)) for entry in bibliography.bibliography()]
-        else:
-            entries = [self.cite([Cite(source.id)]) for source in wanted]
-        order = [item.key for item in bibliography.items]
+            return [(item.key, str(entry)) for item, entry in zip(bibliography.items, bibliography.bibliography())]
+
+        key = json.dumps([_style_digest(self._style_path), self._language, items], sort_keys=True, default=str)
         by_key = {source.id.lower(): source.id for source in wanted}
-        return [(by_key[key], _link_urls(entry)) for key, entry in zip(order, entries)]
+        return [(by_key[item], _link_urls(self._punctuate(entry))) for item, entry in memo.cached("bibliography", key, formatted)]
 
     def _punctuate(self, text: str) -> str:
         # American English puts a comma or full stop inside closing quotes (the CSL locale's
@@ -281,6 +286,11 @@ class Citer:
 
 
 _RENDERED: dict[Any, str] = {}  # formatted citations, per style, sources and position
+
+
+@functools.lru_cache(maxsize=8)
+def _style_digest(style: Path) -> str:
+    return hashlib.sha256(style.read_bytes()).hexdigest()
 
 
 @functools.lru_cache(maxsize=8)

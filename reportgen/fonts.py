@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from . import memo
 from .resources import FONTS
 
 
@@ -74,7 +75,15 @@ class Metrics:
 
 @cache
 def metrics(file: str, weight: int = 400) -> Metrics:
-    """Return the metrics of *file* at *weight* (variable fonts: that instance), read with fontTools."""
+    """Return the metrics of *file* at *weight* (variable fonts: that instance), read with
+    fontTools the first time and kept between runs (memo.py)."""
+    stat = (FONTS / file).stat()
+    advances, missing, line = memo.cached("font-metrics", f"{file}:{stat.st_size}:{stat.st_mtime_ns}:{weight}",
+                                          lambda: _measured(file, weight))
+    return Metrics(advances, missing, line)
+
+
+def _measured(file: str, weight: int) -> tuple[dict[str, float], float, float]:
     from fontTools.ttLib import TTFont
 
     # Carlito's head table gives its creation date as a few seconds after 1904, which fontTools
@@ -83,9 +92,10 @@ def metrics(file: str, weight: int = 400) -> Metrics:
     level = head_log.level
     head_log.setLevel(logging.ERROR)
     try:
-        return _read_metrics(TTFont, file, weight)
+        font = _read_metrics(TTFont, file, weight)
     finally:
         head_log.setLevel(level)
+    return dict(font.advances), font.missing, font.line
 
 
 def _read_metrics(opener: Any, file: str, weight: int) -> Metrics:

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from . import sandbox
+from . import memo, sandbox
 from .errors import ReportgenError
 from .locales import full_stop
 from .resources import MAX_FETCH_BYTES, confined_file, confined_folder
@@ -62,7 +62,8 @@ def content_environment() -> SandboxedEnvironment:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled template files kept in memory, shared by every audience's environment.
+    """Compiled template files, shared by every audience's environment and kept between runs
+    (memo.py).
 
     Jinja keys each entry by template name and file and checks it against a hash of the
     source, so a file shared by several audiences compiles once, and an edited one again.
@@ -73,11 +74,14 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
-        if code is not None:
+        if code is None:
+            code = memo.load("template", bucket.key + bucket.checksum)
+        if isinstance(code, bytes):
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        memo.store("template", bucket.key + bucket.checksum, self._code[bucket.key])
 
 
 _COMPILED = _CompiledTemplates()
@@ -122,8 +126,11 @@ def _new_environment(dirs: tuple[str, ...]) -> SandboxedEnvironment:
 
 @functools.lru_cache(maxsize=4096)
 def _content_template(text: str) -> jinja2.Template:
-    """Return *text* compiled in the content sandbox (each distinct text compiles once)."""
-    return content_environment().from_string(text)
+    """Return *text* compiled in the content sandbox (each distinct text compiles once, and is
+    kept between runs: memo.py)."""
+    env = content_environment()
+    code = memo.cached("prose", text, lambda: env.compile(text))
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def render_string(text: str, context: Mapping[str, Any], path: str, first_line: int = 1) -> str:

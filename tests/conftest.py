@@ -16,6 +16,15 @@ SLOW_FIXTURES = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep the run's cache of compiled templates, citations and font metrics (memo.py) in a
+    folder of its own, shared by the session's in-process and child builds."""
+    if "REPORTGEN_CACHE" not in os.environ:
+        import tempfile
+
+        os.environ["REPORTGEN_CACHE"] = tempfile.mkdtemp(prefix="reportgen-test-cache-")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark slow every test that needs a slow fixture, so `pytest -m "not slow"` leaves it out;
     tests slow for other reasons (LibreOffice, a browser, Dask, killed or child builds) carry
