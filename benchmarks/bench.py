@@ -16,7 +16,8 @@ templates, citations and font metrics (``REPORTGEN_CACHE``, also in the temporar
 warm too, as after any earlier build on the machine.
 
 Projects are copies (``content/`` and ``templates/``) in a temporary folder; the 5× and 20×
-projects repeat every section file with new ids (``content/sections/NN-x-copyK.md``), so the
+projects repeat every section file with new ids (``content/sections/NN-x-copyK.md``, a translation
+``NN-x-copyK.ru.md`` beside its original's copy), so the
 audiences' tag rules pick them up. Full builds pass ``--force``: the incremental cache would
 otherwise make them no-ops.
 """
@@ -121,7 +122,8 @@ def make_project(source: Path, target: Path, copies: int) -> Path:
         for path in sections:
             text = path.read_text(encoding="utf-8")
             text = re.sub(r"^id:[ \t]*(\S+)[ \t]*$", lambda m: f"id: {m.group(1)}-copy{copy}", text, count=1, flags=re.M)
-            (path.parent / f"{path.stem}-copy{copy}.md").write_text(text, encoding="utf-8")
+            base, dot, language = path.stem.partition(".")  # a translation keeps its language: NN-x-copyK.ru.md
+            (path.parent / f"{base}-copy{copy}{dot}{language}.md").write_text(text, encoding="utf-8")
     for audience in (target / "content" / "audiences").glob("*.y*ml"):
         lines = []
         for line in audience.read_text(encoding="utf-8").splitlines(keepends=True):
