@@ -18,6 +18,7 @@ from .markdown import plain_text
 from .model import Block, DeckPlan, Edition, Planned, Section, Slide, format_date
 from .paths import display_path
 from .resources import MAX_MASTER_BYTES, MAX_TEXT_BYTES, check_package, project_image, read_file
+from .sandbox import MAX_RENDERED_CHARS
 from .schema import TEXT
 from .schemas import SLIDE
 from .templates import PACKAGE_TEMPLATES, find_file, render_string, render_template, template_environment
@@ -116,7 +117,7 @@ def _deck_plan(edition: Edition) -> DeckPlan:
     text = render_template(env, PLAN_TEMPLATE, plan_context(edition, items))
     origin = _template_origin(edition)
     with _in_user_file(edition, text, origin):
-        raw = parse_yaml(text, origin)
+        raw = parse_yaml(text, origin, limit=MAX_RENDERED_CHARS)  # rendered by us: long projects plan long lists
         if not isinstance(raw, list):
             raise ReportgenError("the deck plan must render to a YAML list of slides", origin)
         planned = [_slide(item, edition, origin) for item in raw]

@@ -171,10 +171,13 @@ def _load(text: str) -> Any:
 MAX_YAML_BYTES = 2_000_000
 
 
-def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
-    """Parse YAML *text* from *path*; *first_line* is the file line where the text starts."""
-    if len(text) > MAX_YAML_BYTES:
-        raise ReportgenError(f"file is too large ({len(text):,} bytes; limit {MAX_YAML_BYTES:,})", path)
+def parse_yaml(text: str, path: str, first_line: int = 1, limit: int = MAX_YAML_BYTES) -> Any:
+    """Parse YAML *text* from *path*; *first_line* is the file line where the text starts.
+
+    *limit* bounds a file's size; a text reportgen rendered itself (the deck plan) is bounded
+    by what one render may produce instead."""
+    if len(text) > limit:
+        raise ReportgenError(f"file is too large ({len(text):,} bytes; limit {limit:,})", path)
     try:
         value = _load(text)
         return shift_lines(value, first_line - 1) if first_line != 1 else value

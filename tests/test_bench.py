@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from helpers import REPO, run_cli
 
 
@@ -22,3 +23,17 @@ def test_the_benchmark_repeats_every_section_and_its_translation_into_a_valid_pr
     result = run_cli("check", str(project))
     assert result.code == 0, result.err
     assert f"{2 * 12} sections" in result.out
+
+
+@pytest.mark.slow  # plans 240 sections
+def test_twenty_times_the_repo_content_is_planned(tmp_path):
+    """A long project plans a long deck: the rendered plan (beyond 2 MB here) is bounded by what
+    one render may produce, not by the size limit of a file a user writes."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import bench
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    result = run_cli("check", str(bench.make_project(REPO, tmp_path / "twenty", 20)))
+    assert result.code == 0, result.err
+    assert "240 sections" in result.out
