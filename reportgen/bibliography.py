@@ -199,7 +199,7 @@ class Citer:
 
         self.sources = {source.id.lower(): source for source in sources}
         self.style = _style(style, _locale(language))
-        self._style_path, self._language = style, language
+        self._origin = [_style_digest(style), language]  # what a formatted text depends on besides its sources
         self.english = language.split("-")[0] == "en"
         self._items = [dict(source.csl, id=source.id) for source in sources]
         self._bibliography = CitationStylesBibliography(self.style, CiteProcJSON(self._items), formatter.html)
@@ -208,7 +208,7 @@ class Citer:
         self._seen: set[str] = set(self.sources) if short else set()
         # Without ibid. a citation's text depends only on which of its sources were cited
         # before, so it is formatted once, shared by every edition and kept between runs (memo.py).
-        self._memo_key = None if _uses_ibid(style) else json.dumps([_style_digest(style), language, self._items], sort_keys=True, default=str)
+        self._memo_key = None if _uses_ibid(style) else json.dumps([*self._origin, self._items], sort_keys=True, default=str)
         if short and self._memo_key is None:
             for source in sources:
                 self._render(self._bibliography, [Cite(source.id)])
@@ -273,7 +273,7 @@ class Citer:
             bibliography.sort()
             return [(item.key, str(entry)) for item, entry in zip(bibliography.items, bibliography.bibliography())]
 
-        key = json.dumps([_style_digest(self._style_path), self._language, items], sort_keys=True, default=str)
+        key = json.dumps([*self._origin, items], sort_keys=True, default=str)
         by_key = {source.id.lower(): source.id for source in wanted}
         return [(by_key[item], _link_urls(self._punctuate(entry))) for item, entry in memo.cached("bibliography", key, formatted)]
 
