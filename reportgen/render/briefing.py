@@ -160,19 +160,22 @@ def _css_string(text: object) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def briefing_html(edition: Edition, deferred: Sequence[str] = (), tight: bool = False, beside: bool = True) -> str:
+def briefing_html(edition: Edition, deferred: Sequence[str] = (), tight: bool = False, beside: bool = True,
+                  checked: bool = False) -> str:
     """Render the edition's briefing to HTML through its template folders, in the edition's locale.
 
     *deferred* names figures (``section:line``) to print after the paragraph that follows
     them, as the PDF's layout asks when a figure would leave a hole (see pagination.py);
     *tight* sets the text a little closer, to take a few lines back from a short last page;
-    *beside* puts the sources beside the "Also covered" digest (else after it).
+    *beside* puts the sources beside the "Also covered" digest (else after it). *checked*
+    says the edition's briefing was checked as written: another arrangement of the same blocks
+    uses the same resources and characters, so they are not checked again.
     """
     with using(edition.locale):
-        return _briefing_html(edition, deferred, tight, beside)
+        return _briefing_html(edition, deferred, tight, beside, checked)
 
 
-def _briefing_html(edition: Edition, deferred: Sequence[str], tight: bool, beside: bool) -> str:
+def _briefing_html(edition: Edition, deferred: Sequence[str], tight: bool, beside: bool, checked: bool) -> str:
     env = template_environment(edition.template_dirs)
     env.filters["inline"] = lambda text: Markup(inline_html(str(text)))
     env.filters["css_string"] = _css_string
@@ -184,6 +187,8 @@ def _briefing_html(edition: Edition, deferred: Sequence[str], tight: bool, besid
     html = render_template(env, "briefing.html.j2", context)
     html = resolve_briefing(html, edition)
     html = resolve_xrefs(html, edition, briefing_layout(edition))
+    if checked:
+        return html
     check_resources(html, edition)
     char = undrawable(html)  # one a template or an escape in prose produced: files are checked when read
     if char is not None:
@@ -284,7 +289,7 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
     with _weasyprint_messages() as messages:
         try:
             rendered = laid_out(html, lambda arrangement: briefing_html(edition, arrangement.deferred, arrangement.tight,
-                                                                        arrangement.sources_beside), layout)
+                                                                        arrangement.sources_beside, checked=True), layout)
             # <a>/<link rel="attachment"> would embed a file in the PDF: not from a report.
             linked = [target for page in rendered.pages for kind, target, *_rest in page.links if kind == "attachment"]
             if linked or rendered.metadata.attachments:

@@ -221,21 +221,25 @@ def _write(placeholder, texts: Sequence[str], style: TextStyle, plain: int,
     """Write *texts* as paragraphs of *placeholder*; the first *plain* ones without bullets."""
     frame = placeholder.text_frame
     for index, text in enumerate(texts):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.line_spacing = style.line_spacing
-        paragraph.space_before = Pt(0 if index == 0 else style.space_before)
-        if index < plain:
-            properties = paragraph._p.get_or_add_pPr()
-            properties.set("marL", "0")
-            properties.set("indent", "0")
-            properties.append(ooxml.no_bullet())
-        run = paragraph.add_run()
-        run.text = text
-        run.font.size = Pt(style.size)
-        if style.italic:
-            run.font.italic = True
-        if style.bold and set_bold:
-            run.font.bold = True
+        first, bulleted = index == 0, index >= plain
+
+        def write(paragraph: Any, text: str = text) -> None:
+            paragraph.line_spacing = style.line_spacing
+            paragraph.space_before = Pt(0 if first else style.space_before)
+            if not bulleted:
+                properties = paragraph._p.get_or_add_pPr()
+                properties.set("marL", "0")
+                properties.set("indent", "0")
+                properties.append(ooxml.no_bullet())
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size = Pt(style.size)
+            if style.italic:
+                run.font.italic = True
+            if style.bold and set_bold:
+                run.font.bold = True
+
+        ooxml.stamped(frame, index, ("placeholder", style, first, bulleted, set_bold), write, text)
 
 
 def _fill_texts(added: PptxSlide, rules: LayoutRules, page: deck_pages.Page, number: int) -> None:

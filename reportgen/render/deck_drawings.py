@@ -76,8 +76,13 @@ def add_text(shapes: SlideShapes, region: Region, paras: Sequence[Para], *, name
     frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
     frame.vertical_anchor = anchor
     for index, para in enumerate(paras):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        set_paragraph(paragraph, para, align)
+        write_paragraph(frame, index, para, align)
+
+
+def write_paragraph(frame, index: int, para: Para, align: PP_ALIGN | None = None) -> None:
+    """Set paragraph *index* of *frame* (added when *index* > 0) as ``set_paragraph`` does."""
+    ooxml.stamped(frame, index, ("para", para.style, para.colour, align),
+                  lambda paragraph: set_paragraph(paragraph, para, align), para.text)
 
 
 def set_paragraph(paragraph, para: Para, align: PP_ALIGN | None = None) -> None:
@@ -368,8 +373,7 @@ def _style_cell(cell, text: str, size: float, header: bool, numeric: bool, theme
     frame = cell.text_frame
     frame.word_wrap = True
     colour = "FFFFFF" if header else hex6(theme.text)
-    set_paragraph(frame.paragraphs[0], Para(text, table_style(size, header), colour),
-                  PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT)
+    write_paragraph(frame, 0, Para(text, table_style(size, header), colour), PP_ALIGN.RIGHT if numeric else PP_ALIGN.LEFT)
     _set_borders(cell, HAIRLINE if not last else hex6(theme.accent))
     if header:
         cell.fill.solid()
