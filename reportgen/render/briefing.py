@@ -23,6 +23,7 @@ from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
 from ..xref import resolve_xrefs
+from .frame_stack import roomy
 from .pagination import arranged, block_key, laid_out
 
 # CSS page size and the page's height (the cover fills exactly one page).
@@ -282,7 +283,7 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
 
     def layout(source: str) -> Any:
         document = weasyprint.HTML(string=source, base_url=edition.root.resolve().as_uri() + "/", url_fetcher=fetcher)
-        return document.render(font_config=fonts, **options)
+        return roomy(document.render, font_config=fonts, **options)  # see frame_stack.py
 
     from weasyprint.urls import FatalURLFetchingError
 
@@ -299,7 +300,7 @@ def write_pdf(html: str, edition: Edition) -> tuple[bytes, int]:
                 number, text = off_page
                 raise ReportgenError(f"text runs off page {number} of the PDF: {clip(text, 60)!r} (break it up or shorten it)",
                                      *_referrer(edition, text[:40]))
-            pdf = rendered.write_pdf(**options)
+            pdf = roomy(rendered.write_pdf, **options)
         except FatalURLFetchingError as error:  # the fetcher failed (fail_on_errors): WeasyPrint stopped there
             if not fetcher.refused:
                 raise ReportgenError(f"WeasyPrint: {clip(str(error.__cause__ or error), 200)}", *_referrer(edition, "")) from None
