@@ -41,6 +41,7 @@ from .incremental import Sources
 from .model import Project
 from .products import preload, preloads
 from .project import load_project
+from .timestamp import build_timestamp
 
 
 @dataclass
@@ -79,6 +80,7 @@ def build_projects(
     its error is in its result, with paths that name the project when there are several.
     """
     started = time.perf_counter()
+    build_timestamp()  # a malformed SOURCE_DATE_EPOCH stops the build before anything is read
     formats = _formats(formats)
     folders = _project_folders(project_dirs, out_dir)
     names = list(audiences) if audiences else None

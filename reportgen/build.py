@@ -134,6 +134,9 @@ def gather_jobs(project: Project, audiences: Iterable[str | tuple[str, str]], fo
 
 def check(project_dir: str | Path = ".") -> Project:
     """Validate the project and every audience's briefing and deck plan; write nothing."""
+    from .timestamp import build_timestamp
+
+    build_timestamp()  # the build would refuse a malformed SOURCE_DATE_EPOCH: so does check
     project = load_project(project_dir)
     gather_jobs(project, project.editions(), DEFAULT_FORMATS)
     return project

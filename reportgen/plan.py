@@ -33,7 +33,7 @@ MAX_TAKEAWAYS = 5
 
 def plan_context(edition: Edition, items: deck_items.DeckItems | None = None) -> dict[str, Any]:
     """Return the one context object the deck-plan template sees."""
-    from .render.briefing import build_timestamp
+    from .timestamp import build_timestamp
 
     def block_ref(section: Section, block: Block) -> str:
         return f"{section.id}#{section.blocks.index(block)}"
@@ -106,7 +106,7 @@ def deck_plan(edition: Edition) -> DeckPlan:
 
 def _deck_plan(edition: Edition) -> DeckPlan:
     from .render import deck_fill
-    from .render.briefing import build_timestamp
+    from .timestamp import build_timestamp
 
     master_name = edition.audience.deck_master or "deck.pptx"
     master = find_file(list(edition.template_dirs), master_name, edition.audience.path, MAX_MASTER_BYTES)

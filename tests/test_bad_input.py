@@ -794,3 +794,18 @@ def test_two_builds_into_one_folder_at_once_leave_a_true_manifest(project_copy, 
     listed = [entry["path"] for entry in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]]
     assert sorted(path.split("/")[0] for path in listed) == ["board", "team"]
     assert sorted(listed) == sorted(path.relative_to(out).as_posix() for path in out.rglob("*.pptx"))
+
+
+# The build's time stamp
+
+
+@pytest.mark.parametrize("epoch", ["", "tomorrow", "-1"])
+def test_a_malformed_source_date_epoch_stops_build_and_check(cli, project_copy, tmp_path, monkeypatch, epoch):
+    # fontTools cannot read it when it subsets the fonts, and WeasyPrint would embed them whole
+    project = project_copy()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    message = (f"error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r} "
+               "(unset it to date the outputs with the build time)")
+    assert_clean_failure(cli("build", project, "-o", tmp_path / "out"), message)
+    assert not (tmp_path / "out").exists()
+    assert_clean_failure(cli("check", project), message)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import os
 import re
@@ -22,6 +21,7 @@ from ..markdown import inline_html
 from ..model import ChartSpec, Edition, Event, Figure, format_date
 from ..resources import ASSETS, MAX_FETCH_BYTES, clip, css_unescape, html_resources, raster_refusal, read_file, refusal
 from ..templates import PACKAGE_TEMPLATES, find_file, render_template, template_environment
+from ..timestamp import build_timestamp
 from ..xref import resolve_xrefs
 from .frame_stack import roomy
 from .pagination import arranged, block_key, laid_out
@@ -36,14 +36,6 @@ _CHART_SIZE_MM = (160.0, 60.0)  # drawn at the text column's width, scaled to fi
 _TIMELINE_SIZE_MM = (160.0, 46.0)
 # The number of a key figure, its grouping spaces ('3 000') and percent sign ('28 %') included.
 _FIGURE_NUMBER = re.compile(r"^(\D*?)([$€£]?\d(?:[\d,.]|[\u00a0\u202f](?=\d))*(?:\u00a0?%)?)\s*(.*)$", re.S)
-
-
-def build_timestamp() -> dt.datetime:
-    """Return the build time: SOURCE_DATE_EPOCH when set (reproducible builds), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 
 def font_faces() -> str:
