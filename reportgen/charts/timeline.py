@@ -182,6 +182,8 @@ def _draw_milestone(canvas: Canvas, milestone: _Milestone, axis: float,
                fill="none", stroke=colours["baseline"], stroke_width=0.6, class_="stem")
     event = milestone.event
     hollow = milestone.planned or not event.date
+    # A white ring under each dot keeps dots months apart distinct where they overlap (the axis keeps time's scale).
+    canvas.add("circle", cx=milestone.x, cy=axis, r=3.2 + 0.7 + 1.0, fill="#FFFFFF", class_="halo")
     canvas.add("circle", cx=milestone.x, cy=axis, r=3.2,
                fill="#FFFFFF" if hollow else colours["accent"],
                stroke=colours["accent"], stroke_width=1.4,
