@@ -159,7 +159,7 @@ def stamped(frame: Any, index: int, key: Hashable, write: Callable[[Any], None],
     in schema order by looking its successors up one by one), and a deck sets hundreds of
     paragraphs alike. The first paragraph of each *key* (all that *write* depends on but the
     text) is written by *write* and kept; the next ones copy its XML and set their own text
-    through the same setter: the same bytes, a tenth of the time.
+    through the same setter: the same bytes (the repository's five decks: 0.55 s -> 0.41 s).
     """
     stamps: dict[Hashable, Any] | None = getattr(_stamps, "found", None)
     if stamps is None:
